@@ -1,0 +1,93 @@
+/**
+ * Local stand-ins for Hivel's Incident API and the GitHub API, on 127.0.0.1, for the demo,
+ * the tests and the benchmark. Each records every request it receives.
+ */
+import http from 'node:http'
+
+/**
+ * @typedef {{ method: string, url: string, headers: http.IncomingHttpHeaders, body: string, json?: any }} Received
+ * @typedef {(req: Received, res: http.ServerResponse, count: number) => void | Promise<void>} Handler
+ * @typedef {{ url: string, port: number, requests: Received[], sockets: Set<import('node:net').Socket>, close: () => Promise<void> }} Server
+ */
+
+/**
+ * Starts a server on a free port of 127.0.0.1 that records each request and passes it to handler.
+ * @param {Handler} handler
+ * @returns {Promise<Server>}
+ */
+export async function startServer(handler) {
+  /** @type {Received[]} */
+  const requests = []
+  const sockets = new Set()
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', c => chunks.push(c))
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      /** @type {Received} */
+      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }
+      try {
+        received.json = JSON.parse(body)
+      } catch {
+        // Not JSON: the handler decides what that means.
+      }
+      requests.push(received)
+      try {
+        await handler(received, res, requests.length)
+      } catch (error) {
+        res.writeHead(599).end(String(error))
+      }
+    })
+  })
+  server.on('connection', s => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    requests,
+    sockets,
+    close: () =>
+      new Promise(resolve => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve(undefined))
+      })
+  }
+}
+
+const REQUIRED = ['severity', 'reported_time', 'resolution_time', 'repo_url', 'pr_number']
+
+/**
+ * Behaves as Hivel's published docs describe: 401 without a token, 400 when a required field is
+ * missing, else 200 with the published (trailing-comma) body and a new incident id.
+ * @type {Handler}
+ */
+export function hivel(req, res, count) {
+  if (req.method !== 'POST' || req.url !== '/api/hooks/v1/incident') {
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Not Found"}')
+  } else if (!req.headers.authorization && !req.headers['x-api-token']) {
+    res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}')
+  } else if (!req.json || REQUIRED.some(f => !req.json[f])) {
+    const missing = REQUIRED.filter(f => !req.json?.[f])
+    res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `Missing fields: ${missing.join(', ')}` }))
+  } else {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(`{\n  "message": "Success",\n  "incident_id": "incident-${count}",\n}`)
+  }
+}
+
+/**
+ * A GitHub API that answers from a table of paths; anything else is a 404 as GitHub gives it.
+ * @param {Record<string, unknown | ((req: Received) => [number, unknown])>} routes path (without query) to JSON body, or to [status, body]
+ * @returns {Handler}
+ */
+export function githubApi(routes) {
+  return (req, res) => {
+    const path = req.url.split('?')[0]
+    const route = routes[path]
+    const [status, body] = typeof route === 'function' ? route(req) : route === undefined ? [404, { message: 'Not Found' }] : [200, route]
+    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+  }
+}

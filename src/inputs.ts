@@ -1,0 +1,57 @@
+/** Reads every input once, up front; nothing else calls getInput. */
+import * as core from '@actions/core'
+import { InputName } from './schema.js'
+
+/** Every input action.yml declares, in its order. */
+export const INPUT_NAMES = [
+  'api-token',
+  'base-url',
+  'severity',
+  'description',
+  'affected-systems',
+  'reported-time',
+  'resolution-time',
+  'reported-by',
+  'provider-id',
+  'repo-url',
+  'pr-number',
+  'github-token',
+  'auth-header',
+  'dry-run',
+  'fail-on-error',
+  'max-attempts',
+  'timeout-seconds',
+  'retry-on-server-error',
+  'incident-label',
+  'skip-successful-runs'
+] as const satisfies readonly InputName[]
+
+const SECRET_INPUTS: readonly InputName[] = ['api-token', 'github-token']
+
+/** Raw inputs: a value only for inputs that were set to something other than blanks. */
+export type RawInputs = Partial<Record<InputName, string>>
+
+/**
+ * Reads the inputs as the runner passes them. The Hivel token is registered as a secret before
+ * anything else can print it; it falls back to the HIVEL_API_TOKEN environment variable.
+ */
+export function readInputs(): RawInputs {
+  const raw: RawInputs = {}
+  for (const name of INPUT_NAMES) {
+    // Untrimmed, so the schema sees exactly what was given (and a padded token still masks).
+    const value = core.getInput(name, { trimWhitespace: false })
+    if (value.trim() !== '') raw[name] = value
+  }
+  raw['api-token'] ??= process.env.HIVEL_API_TOKEN?.trim() ? process.env.HIVEL_API_TOKEN : undefined
+  for (const name of SECRET_INPUTS) {
+    const secret = raw[name]
+    if (secret) {
+      core.setSecret(secret)
+      if (secret.trim() !== secret) core.setSecret(secret.trim())
+    }
+  }
+  for (const name of INPUT_NAMES) {
+    core.debug(`${name}: ${SECRET_INPUTS.includes(name) ? (raw[name] ? '(set)' : '(not set)') : JSON.stringify(raw[name] ?? null)}`)
+  }
+  return raw
+}

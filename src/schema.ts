@@ -1,0 +1,306 @@
+/**
+ * Every rule the action applies to its inputs and to the incident it sends, declared once.
+ * Input rules are keyed by input name, so each problem is reported against the input a user set.
+ */
+import * as v from 'valibot'
+import { parseTime, TIME_FORMS } from './time.js'
+
+/** Hivel's limit for every string field. */
+export const FIELD_LIMIT = 255
+/** Anything longer is not a plausible input and is refused before it is looked at. */
+export const INPUT_LIMIT = 64 * 1024
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
+export const AUTH_HEADERS = ['both', 'authorization', 'x-api-token', 'bearer'] as const
+export type AuthHeader = (typeof AUTH_HEADERS)[number]
+export const DEFAULT_BASE_URL = 'https://app.hivel.ai'
+export const MAX_ATTEMPTS_LIMIT = 10
+export const TIMEOUT_LIMIT_SECONDS = 600
+
+const SEVERITY_ALIASES: Record<string, (typeof SEVERITIES)[number]> = {
+  0: 'critical',
+  1: 'critical',
+  2: 'high',
+  3: 'medium',
+  4: 'low',
+  5: 'low'
+}
+
+/** The severity Hivel gets: the four levels lower-cased, sevN/pN aliases mapped, any other word as given. */
+export function normalizeSeverity(raw: string): string {
+  const text = raw.trim()
+  const lower = text.toLowerCase()
+  if ((SEVERITIES as readonly string[]).includes(lower)) return lower
+  const alias = /^(?:sev|p)[-_ ]?([0-5])$/.exec(lower)
+  return alias ? SEVERITY_ALIASES[alias[1]] : text
+}
+
+/** Cuts text to Hivel's limit, ending in an ellipsis, without splitting a character. */
+export function truncate(text: string, limit = FIELD_LIMIT): string {
+  if (text.length <= limit) return text
+  let out = ''
+  for (const ch of text) {
+    if (out.length + ch.length > limit - 1) break
+    out += ch
+  }
+  return `${out}…`
+}
+
+/** Reads a list given as a JSON array, or comma- or newline-separated; trims, drops blanks and repeats. */
+export function parseList(raw: string): string[] | undefined {
+  const text = raw.trim()
+  let items: unknown[]
+  if (text.startsWith('[')) {
+    try {
+      items = JSON.parse(text) as unknown[]
+    } catch {
+      return undefined
+    }
+    if (!Array.isArray(items) || !items.every(i => typeof i === 'string' || typeof i === 'number')) return undefined
+  } else {
+    items = text.split(/[,\n]/)
+  }
+  return [...new Set(items.map(i => String(i).trim()).filter(Boolean))]
+}
+
+/** Reads a pull request given as 44, #44 or its URL; undefined when it is none of those. */
+export function parsePrNumber(raw: string): string | undefined {
+  const m = /^(?:#?(\d+)|https?:\/\/[^\s]+\/pulls?\/(\d+)(?:[/?#]\S*)?)$/i.exec(raw.trim())
+  const digits = m?.[1] ?? m?.[2]
+  if (!digits) return undefined
+  const n = Number(digits)
+  return Number.isSafeInteger(n) && n > 0 ? String(n) : undefined
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]'
+}
+
+// Each input first passes these: hostile or absurd text is refused before any rule reads it.
+const text = v.pipe(
+  v.string(),
+  v.maxLength(INPUT_LIMIT, i => `is ${i.received.replace(/^\D*/, '')} characters long; at most ${INPUT_LIMIT} are accepted`),
+  v.check(s => !s.includes('\0'), 'contains a NUL character; only text is accepted'),
+  v.check(s => !s.includes('\uFFFD'), 'is not valid UTF-8 text'),
+  v.trim()
+)
+
+const limited = v.pipe(text, v.maxLength(FIELD_LIMIT, i => `is ${i.input.length} characters long; Hivel accepts at most ${FIELD_LIMIT}`))
+
+const time = (now: Date) =>
+  v.pipe(
+    text,
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const result = parseTime(dataset.value, now)
+      if (result.ok) return result.date
+      addIssue({ message: `"${dataset.value}" ${result.problem}. Accepted: ${TIME_FORMS}` })
+      return NEVER
+    })
+  )
+
+const oneOf = <T extends string>(values: readonly T[]) =>
+  v.pipe(
+    text,
+    v.toLowerCase(),
+    v.picklist(values, i => `"${String(i.input)}" is not accepted. Accepted: ${values.join(', ')}`)
+  )
+
+const boolean = v.pipe(
+  text,
+  v.toLowerCase(),
+  v.picklist(['true', 'false'], i => `"${String(i.input)}" is not a boolean. Accepted: true or false`),
+  v.transform(s => s === 'true')
+)
+
+const number = (min: number, max: number, integer: boolean) =>
+  v.pipe(
+    text,
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const n = Number(dataset.value)
+      const ok = dataset.value !== '' && Number.isFinite(n) && n >= min && n <= max && (!integer || Number.isInteger(n))
+      if (ok) return n
+      addIssue({ message: `"${dataset.value}" is not accepted. Accepted: ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` })
+      return NEVER
+    })
+  )
+
+const baseUrl = v.pipe(
+  text,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const accepted =
+      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway); http only for localhost or 127.0.0.1'
+    let url: URL
+    try {
+      url = new URL(dataset.value)
+    } catch {
+      addIssue({ message: `"${dataset.value}" is not a URL. ${accepted}` })
+      return NEVER
+    }
+    const problem =
+      url.protocol !== 'https:' && url.protocol !== 'http:'
+        ? `uses ${url.protocol}, which is not https`
+        : url.protocol === 'http:' && !isLoopback(url.hostname)
+          ? 'uses plain http for a host that is not loopback, which would expose the token'
+          : url.username || url.password
+            ? 'contains credentials; pass the token as api-token'
+            : url.search || url.hash
+              ? 'has a query or fragment'
+              : undefined
+    if (problem) {
+      addIssue({ message: `"${url.protocol}//${url.host}${url.pathname}" ${problem}. ${accepted}` })
+      return NEVER
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  })
+)
+
+const severity = v.pipe(limited, v.minLength(1, 'is empty'), v.transform(normalizeSeverity))
+
+const list = v.pipe(
+  text,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const items = parseList(dataset.value)
+    if (!items) {
+      addIssue({ message: 'is not a list. Accepted: comma- or newline-separated names, or a JSON array of strings' })
+      return NEVER
+    }
+    const long = items.find(i => i.length > FIELD_LIMIT)
+    if (long) {
+      addIssue({ message: `has an item of ${long.length} characters ("${long.slice(0, 20)}…"); Hivel accepts at most ${FIELD_LIMIT} per item` })
+      return NEVER
+    }
+    return items
+  })
+)
+
+const repoUrl = (serverUrl: string) =>
+  v.pipe(
+    limited,
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const value = dataset.value.replace(/\/+$/, '').replace(/\.git$/, '')
+      if (/^[\w.-]+\/[\w.-]+$/.test(value)) return `${serverUrl}/${value}`
+      if (/^https?:\/\/[^\s/]+\/\S+$/.test(value)) return value
+      addIssue({ message: `"${dataset.value}" is not a repository. Accepted: owner/repo or the repository's URL (https://github.com/owner/repo)` })
+      return NEVER
+    })
+  )
+
+const prNumber = v.pipe(
+  text,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const pr = parsePrNumber(dataset.value)
+    if (pr) return pr
+    addIssue({ message: `"${dataset.value}" is not a pull request. Accepted: a positive number (44), #44, or the pull request's URL` })
+    return NEVER
+  })
+)
+
+/** What the inputs become, before context fills the gaps. */
+export const settingsSchema = (now: Date, serverUrl: string) =>
+  v.pipe(v.object({
+    'api-token': v.optional(text),
+    'base-url': v.optional(baseUrl, DEFAULT_BASE_URL),
+    severity: v.optional(severity),
+    description: v.optional(text),
+    'affected-systems': v.optional(list),
+    'reported-time': v.optional(time(now)),
+    'resolution-time': v.optional(time(now)),
+    'reported-by': v.optional(limited),
+    'provider-id': v.optional(limited),
+    'repo-url': v.optional(repoUrl(serverUrl)),
+    'pr-number': v.optional(prNumber),
+    'github-token': v.optional(text),
+    'auth-header': v.optional(oneOf(AUTH_HEADERS), 'both'),
+    'dry-run': v.optional(boolean, 'false'),
+    'fail-on-error': v.optional(boolean, 'true'),
+    'max-attempts': v.optional(number(1, MAX_ATTEMPTS_LIMIT, true), '4'),
+    'timeout-seconds': v.optional(number(1, TIMEOUT_LIMIT_SECONDS, false), '30'),
+    'retry-on-server-error': v.optional(boolean, 'false'),
+    'incident-label': v.optional(limited, 'incident'),
+    'skip-successful-runs': v.optional(boolean, 'true')
+  }),
+  v.forward(
+    v.partialCheck(
+      [['api-token'], ['dry-run']],
+      i => i['dry-run'] || i['api-token'] !== undefined,
+      'is required: pass api-token: ${{ secrets.HIVEL_API_TOKEN }} or set the HIVEL_API_TOKEN environment variable (only a dry-run needs none)'
+    ),
+    ['api-token']
+  ))
+
+export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>
+export type InputName = keyof Settings
+
+/** The incident as Hivel receives it; every field's limit from the API reference. */
+export const payloadSchema = (now: Date) =>
+  v.pipe(
+    v.object({
+      description: v.optional(v.pipe(v.string(), v.transform(s => truncate(s)))),
+      severity: v.pipe(v.string('is required: set severity (low, medium, high, critical, or an alias such as sev1 or p2)'), v.minLength(1), v.maxLength(FIELD_LIMIT)),
+      affected_systems: v.optional(v.array(v.pipe(v.string(), v.maxLength(FIELD_LIMIT)))),
+      reported_time: v.pipe(
+        v.date(`is required: set reported-time to when the incident began. Accepted: ${TIME_FORMS}`),
+        v.check(d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS, i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`)
+      ),
+      reported_by: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
+      resolution_time: v.pipe(
+        v.date(),
+        v.check(d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS, i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`)
+      ),
+      provider_id: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
+      repo_url: v.pipe(v.string('is required: set repo-url to owner/repo or the repository URL'), v.minLength(1), v.maxLength(FIELD_LIMIT)),
+      pr_number: v.pipe(
+        v.string('could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)'),
+        v.regex(/^[1-9]\d*$/)
+      )
+    }),
+    v.forward(
+      v.partialCheck(
+        [['reported_time'], ['resolution_time']],
+        i => i.resolution_time.getTime() >= i.reported_time.getTime(),
+        i => `${(i.input.resolution_time as Date).toISOString()} is before reported-time ${(i.input.reported_time as Date).toISOString()}; accepted: a time at or after reported-time`
+      ),
+      ['resolution_time']
+    )
+  )
+
+// Runner clocks drift; a little tolerance keeps "now" from another machine valid.
+const FUTURE_TOLERANCE_MS = 5 * 60_000
+
+export type Incident = v.InferInput<ReturnType<typeof payloadSchema>>
+
+/** Payload fields named by the input that sets them, so errors speak the user's language. */
+export const INPUT_OF_FIELD: Record<keyof Incident, InputName> = {
+  description: 'description',
+  severity: 'severity',
+  affected_systems: 'affected-systems',
+  reported_time: 'reported-time',
+  reported_by: 'reported-by',
+  resolution_time: 'resolution-time',
+  provider_id: 'provider-id',
+  repo_url: 'repo-url',
+  pr_number: 'pr-number'
+}
+
+/** One line per problem, each naming the input: the form `::error` annotations take. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[], rename: (key: string) => string = k => k): string[] {
+  return issues.map(issue => {
+    const key = issue.path?.map(p => String(p.key))[0] ?? 'input'
+    return `Input '${rename(key)}' ${issue.message}`
+  })
+}
+
+/** Thrown for bad input: nothing has been sent, and every problem is listed. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} inputs are invalid:\n${problems.join('\n')}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Parses with every issue collected, or throws an InputError naming each. */
+export function parseAll<T extends v.GenericSchema>(schema: T, input: unknown, rename?: (key: string) => string): v.InferOutput<T> {
+  const result = v.safeParse(schema, input, { abortEarly: false })
+  if (result.success) return result.output
+  throw new InputError(describeIssues(result.issues, rename))
+}

@@ -1,0 +1,74 @@
+/** Turns the time forms the action accepts into instants, and durations into words. */
+
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+const EPOCH = /^\d+(?:\.\d+)?$/
+// Below this an epoch number is seconds (up to year 5138), above it milliseconds.
+const EPOCH_MS_THRESHOLD = 1e11
+
+/** Accepted time forms, for error messages and docs. */
+export const TIME_FORMS =
+  'ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
+
+/** The result of reading a time: an instant, or why it is not one. */
+export type TimeResult = { ok: true; date: Date } | { ok: false; problem: string }
+
+/**
+ * Reads a time given as ISO 8601 with a zone, epoch seconds or milliseconds, or `now`.
+ * A time without a zone is refused rather than guessed.
+ */
+export function parseTime(raw: string, now: Date): TimeResult {
+  const text = raw.trim()
+  if (text.toLowerCase() === 'now') return { ok: true, date: now }
+  if (EPOCH.test(text)) {
+    const value = Number(text)
+    const ms = value < EPOCH_MS_THRESHOLD ? value * 1000 : value
+    const date = new Date(Math.round(ms))
+    return Number.isNaN(date.getTime()) ? { ok: false, problem: 'is out of range' } : { ok: true, date }
+  }
+  const m = ISO_8601.exec(text)
+  if (!m) return { ok: false, problem: 'is not a time' }
+  const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m
+  if (!zone) return { ok: false, problem: 'has no time zone (add Z for UTC, or an offset such as +05:30)' }
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number)
+  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  local.setUTCFullYear(year) // years below 100 are not 19xx
+  const real =
+    local.getUTCFullYear() === year &&
+    local.getUTCMonth() === month - 1 &&
+    local.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  if (!real) return { ok: false, problem: 'is not a real date and time' }
+  const offsetMinutes = zoneOffsetMinutes(zone)
+  if (offsetMinutes === undefined) return { ok: false, problem: `has an impossible offset ${zone}` }
+  const ms = local.getTime() + Math.round(Number(`0.${frac}`) * 1000) - offsetMinutes * 60_000
+  return { ok: true, date: new Date(ms) }
+}
+
+function zoneOffsetMinutes(zone: string): number | undefined {
+  if (zone === 'Z' || zone === 'z') return 0
+  const digits = zone.slice(1).replace(':', '')
+  const hours = Number(digits.slice(0, 2))
+  const minutes = digits.length > 2 ? Number(digits.slice(2)) : 0
+  if (hours > 23 || minutes > 59) return undefined
+  return (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes)
+}
+
+/** ISO 8601 in UTC, without milliseconds when there are none: what Hivel's examples send. */
+export function toIsoUtc(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z')
+}
+
+/** A duration in words for people: "45 min", "2 h 5 min", "3 d 4 h", "20 s". */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 60) return `${seconds} s`
+  const minutes = Math.round(seconds / 60)
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`
+  const days = Math.floor(hours / 24)
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`
+}
