@@ -24,12 +24,16 @@ export const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url)
  * @property {string} stdout
  * @property {string} stderr
  * @property {string} log stdout and stderr together
+ * @property {string} shown the log as the runner shows it: without the ::add-mask:: commands it consumes
  * @property {Record<string, string>} outputs parsed from GITHUB_OUTPUT
  * @property {string} summary the GITHUB_STEP_SUMMARY file
  * @property {number} ms wall time
  */
 
-/** Parses the runner's GITHUB_OUTPUT file format (name<<delimiter ... delimiter). */
+/**
+ * Parses the runner's GITHUB_OUTPUT file format (name<<delimiter ... delimiter).
+ * @param {string} text
+ */
 export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
@@ -86,5 +90,6 @@ export async function runAction({ inputs = {}, eventName = 'workflow_dispatch', 
   const outputs = parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   rmSync(dir, { recursive: true, force: true })
-  return { code, stdout, stderr, log, outputs, summary, ms }
+  const shown = log.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+  return { code, stdout, stderr, log, shown, outputs, summary, ms }
 }

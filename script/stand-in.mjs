@@ -20,6 +20,7 @@ export async function startServer(handler) {
   const requests = []
   const sockets = new Set()
   const server = http.createServer((req, res) => {
+    /** @type {Buffer[]} */
     const chunks = []
     req.on('data', c => chunks.push(c))
     req.on('end', async () => {
