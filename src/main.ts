@@ -16,7 +16,7 @@ export async function run(): Promise<void> {
   let built: Built | undefined
   try {
     const env = runEnv()
-    const settings = parseAll(settingsSchema(now, env.serverUrl), raw)
+    const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
     failOnError = settings['fail-on-error']
     const defaults = await resolveDefaults(settings, env, now)
     if ('skip' in defaults) {

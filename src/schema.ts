@@ -195,8 +195,13 @@ const prNumber = v.pipe(
   })
 )
 
-/** What the inputs become, before context fills the gaps. */
-export const settingsSchema = (now: Date, serverUrl: string) =>
+const SEVERITY_REQUIRED = 'is required: set severity to low, medium, high or critical (or an alias such as sev1 or p2)'
+
+/**
+ * What the inputs become, before context fills the gaps. Only an issues event can supply a
+ * severity (from labels), so anywhere else a missing one is reported with the other inputs.
+ */
+export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
   v.pipe(v.object({
     'api-token': v.optional(text),
     'base-url': v.optional(baseUrl, DEFAULT_BASE_URL),
@@ -226,6 +231,10 @@ export const settingsSchema = (now: Date, serverUrl: string) =>
       'is required: pass api-token: ${{ secrets.HIVEL_API_TOKEN }} or set the HIVEL_API_TOKEN environment variable (only a dry-run needs none)'
     ),
     ['api-token']
+  ),
+  v.forward(
+    v.partialCheck([['severity']], i => eventName === 'issues' || i.severity !== undefined, SEVERITY_REQUIRED),
+    ['severity']
   ))
 
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>
@@ -236,7 +245,7 @@ export const payloadSchema = (now: Date) =>
   v.pipe(
     v.object({
       description: v.optional(v.pipe(v.string(), v.transform(s => truncate(s)))),
-      severity: v.pipe(v.string('is required: set severity (low, medium, high, critical, or an alias such as sev1 or p2)'), v.minLength(1), v.maxLength(FIELD_LIMIT)),
+      severity: v.pipe(v.string(SEVERITY_REQUIRED), v.minLength(1), v.maxLength(FIELD_LIMIT)),
       affected_systems: v.optional(v.array(v.pipe(v.string(), v.maxLength(FIELD_LIMIT)))),
       reported_time: v.pipe(
         v.date(`is required: set reported-time to when the incident began. Accepted: ${TIME_FORMS}`),
