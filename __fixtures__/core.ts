@@ -1,0 +1,26 @@
+/** A typed stand-in for @actions/core: inputs from a plain map, every call recorded. */
+import { jest } from '@jest/globals'
+import type * as core from '@actions/core'
+
+/** Inputs the mocked getInput answers from, by input name. */
+export const inputs: Record<string, string> = {}
+
+export const getInput = jest.fn<typeof core.getInput>((name: string) => inputs[name] ?? '')
+export const setSecret = jest.fn<typeof core.setSecret>()
+export const setOutput = jest.fn<typeof core.setOutput>()
+export const setFailed = jest.fn<typeof core.setFailed>()
+export const debug = jest.fn<typeof core.debug>()
+export const info = jest.fn<typeof core.info>()
+export const notice = jest.fn<typeof core.notice>()
+export const warning = jest.fn<typeof core.warning>()
+export const error = jest.fn<typeof core.error>()
+
+/** The summary builder, collecting what was written. */
+export const written: string[] = []
+export const summary = {
+  addRaw(text: string) {
+    written.push(text)
+    return summary
+  },
+  write: jest.fn(async () => summary)
+}

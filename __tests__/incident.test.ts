@@ -1,0 +1,105 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../__fixtures__/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { buildIncident } = await import('../src/incident.js')
+const { InputError, parseAll, settingsSchema } = await import('../src/schema.js')
+const { setOutputs, writeSummary } = await import('../src/report.js')
+
+const now = new Date('2026-11-26T10:00:00Z')
+const settings = (raw: Record<string, string>) => parseAll(settingsSchema(now, 'https://github.com', 'push'), { 'api-token': 't', severity: 'high', ...raw })
+const defaults = {
+  resolutionTime: { value: now, source: 'default' as const },
+  repoUrl: { value: 'https://github.com/acme/shop', source: 'run' as const },
+  reportedBy: { value: 'octocat', source: 'run' as const },
+  prNumber: { value: '7', source: 'GitHub API' as const },
+  reportedTime: { value: new Date('2026-11-26T09:15:00Z'), source: 'GitHub API' as const },
+  description: { value: 'Deploy failed: deploy (https://github.com/acme/shop/actions/runs/1)', source: 'GitHub API' as const }
+}
+
+beforeEach(() => {
+  jest.clearAllMocks()
+  core.written.length = 0
+})
+
+describe('incident.ts: inputs over defaults', () => {
+  it('takes each field from the input when given, else the default, and records where from', () => {
+    const built = buildIncident(settings({ 'reported-time': '2026-11-26T09:00:00Z', 'pr-number': '#9' }), defaults, now)
+    expect(built.payload).toEqual({
+      severity: 'high',
+      description: 'Deploy failed: deploy (https://github.com/acme/shop/actions/runs/1)',
+      reported_time: '2026-11-26T09:00:00Z',
+      resolution_time: '2026-11-26T10:00:00Z',
+      reported_by: 'octocat',
+      repo_url: 'https://github.com/acme/shop',
+      pr_number: '9'
+    })
+    expect(built.sources).toEqual({
+      severity: 'input',
+      description: 'GitHub API',
+      reported_time: 'input',
+      resolution_time: 'default',
+      reported_by: 'run',
+      repo_url: 'run',
+      pr_number: 'input'
+    })
+  })
+
+  it('leaves out optional fields that are empty rather than sending them blank', () => {
+    const built = buildIncident(settings({ 'affected-systems': ' , ' }), { ...defaults, description: undefined }, now)
+    expect(Object.keys(built.payload).sort()).toEqual(['pr_number', 'repo_url', 'reported_by', 'reported_time', 'resolution_time', 'severity'])
+  })
+
+  it('names every missing required field by its input', () => {
+    const attempt = () => buildIncident(settings({}), { resolutionTime: defaults.resolutionTime }, now)
+    expect(attempt).toThrow(InputError)
+    try {
+      attempt()
+    } catch (error) {
+      expect((error as InstanceType<typeof InputError>).problems).toEqual([
+        "Input 'reported-time' is required: set reported-time to when the incident began. Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now",
+        "Input 'repo-url' is required: set repo-url to owner/repo or the repository URL",
+        "Input 'pr-number' could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)"
+      ])
+    }
+  })
+
+  it('cuts a derived description too, with a warning', () => {
+    const long = { ...defaults, description: { value: 'z'.repeat(300), source: 'event' as const } }
+    expect(buildIncident(settings({}), long, now).payload.description).toHaveLength(255)
+    expect(core.warning).toHaveBeenCalledWith('description is 300 characters long; Hivel accepts 255, so it was cut to fit.')
+  })
+
+  it('accepts a time up to 5 minutes ahead (clock drift) and no further', () => {
+    expect(() => buildIncident(settings({ 'reported-time': '2026-11-26T10:04:00Z', 'resolution-time': '2026-11-26T10:04:30Z' }), defaults, now)).not.toThrow()
+    expect(() => buildIncident(settings({ 'resolution-time': '2026-11-26T10:06:00Z' }), defaults, now)).toThrow(/resolution-time' 2026-11-26T10:06:00.000Z is in the future/)
+  })
+})
+
+describe('report.ts: outputs and summary', () => {
+  const built = buildIncident(settings({ description: 'Broke | things <b>*here*</b>', 'affected-systems': 'db,api' }), defaults, now)
+
+  it('sets incident_id as a string and the payload as JSON', () => {
+    setOutputs('42', built.payload)
+    expect(core.setOutput).toHaveBeenCalledWith('incident_id', '42')
+    expect(core.setOutput).toHaveBeenCalledWith('payload', JSON.stringify(built.payload))
+  })
+
+  it('shows the incident as a table with time to recovery and sources, escaping markdown', async () => {
+    await writeSummary(built, { incidentId: 'inc-9', dryRun: false })
+    const text = core.written.join('')
+    expect(text).toContain('### Hivel incident inc-9 filed')
+    expect(text).toContain('| Description | Broke \\| things \\<b\\>\\*here\\*\\</b\\> | input |')
+    expect(text).toContain('| Time to recovery | 45 min |  |')
+    expect(text).toContain('| Affected systems | db, api | input |')
+    expect(text).toContain('| Pull request | [#7](https://github.com/acme/shop/pull/7) | GitHub API |')
+    expect(text).toContain('| Incident id | inc-9 |  |')
+  })
+
+  it('says when the incident was not filed, and why', async () => {
+    await writeSummary(built, { dryRun: false, problem: 'Hivel answered HTTP 503' })
+    const text = core.written.join('')
+    expect(text).toContain('### Hivel incident not filed')
+    expect(text).toContain('> [!WARNING]\n> Hivel answered HTTP 503')
+  })
+})
