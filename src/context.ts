@@ -4,8 +4,8 @@
  */
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
-import { GitHubApi, GitHubApiError, Job } from './github-api.js'
-import { normalizeSeverity, parsePrNumber, Settings } from './schema.js'
+import { GitHubApi, Job, MissingTokenError, RunApi } from './github-api.js'
+import { FIELD_LIMIT, normalizeSeverity, parseList, SEVERITIES, Settings } from './schema.js'
 
 /** Where a field's value came from, shown in the job summary. */
 export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
@@ -34,6 +34,14 @@ export interface Skip {
   skip: string
 }
 
+/** The event holds an incident that cannot be filed as it stands; the message says what to change. */
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ContextError'
+  }
+}
+
 /** The run's environment, as the runner sets it. */
 export interface RunEnv {
   eventName: string
@@ -58,45 +66,60 @@ export function runEnv(env: NodeJS.ProcessEnv = process.env): RunEnv {
     actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || undefined,
     workflow: env.GITHUB_WORKFLOW,
     runId: Number(env.GITHUB_RUN_ID ?? 0),
-    runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? 1)
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT || 1)
   }
 }
 
-/* Only the event fields the defaults read. */
+/* Only the event fields the defaults read (shapes from GitHub's webhook payloads). */
 interface PullRequestRef {
   number: number
 }
 interface Label {
   name: string
 }
+interface WorkflowRun {
+  id: number
+  name?: string | null
+  status?: string
+  conclusion?: string | null
+  head_branch?: string | null
+  head_sha: string
+  html_url: string
+  updated_at: string
+  pull_requests?: PullRequestRef[]
+}
+interface DeploymentStatus {
+  state: string
+  created_at: string
+  description?: string | null
+  environment?: string
+  target_url?: string | null
+  log_url?: string | null
+}
+interface Issue {
+  html_url: string
+  title: string
+  body?: string | null
+  created_at: string
+  closed_at?: string | null
+  state_reason?: string | null
+  user?: { login: string } | null
+  labels?: (Label | string)[]
+}
 interface EventPayload {
-  pull_request?: PullRequestRef
-  workflow_run?: {
-    id: number
-    name?: string
-    conclusion?: string | null
-    head_branch?: string | null
-    head_sha: string
-    html_url: string
-    updated_at: string
-    pull_requests?: PullRequestRef[]
-  }
-  deployment_status?: { state: string; created_at: string; target_url?: string; log_url?: string; environment?: string }
-  deployment?: { sha: string; environment?: string }
   action?: string
-  issue?: {
-    html_url: string
-    title: string
-    body?: string | null
-    created_at: string
-    closed_at?: string | null
-    user?: { login: string }
-    labels?: (Label | string)[]
-  }
+  pull_request?: PullRequestRef
+  workflow_run?: WorkflowRun
+  workflow?: { name?: string }
+  deployment_status?: DeploymentStatus
+  deployment?: { sha: string; environment?: string }
+  issue?: Issue
 }
 
+// A job that failed or ran out of time marks the incident's start; a cancelled one does not.
 const FAILED_JOB = new Set(['failure', 'timed_out'])
 const NOT_FAILED_RUN = new Set(['success', 'neutral', 'skipped'])
+const INCIDENT_DEPLOYMENT_STATES = new Set(['failure', 'error'])
 
 function readEvent(path: string | undefined): EventPayload {
   if (!path) return {}
@@ -108,16 +131,35 @@ function readEvent(path: string | undefined): EventPayload {
   }
 }
 
-const labelNames = (labels: (Label | string)[] = []) => labels.map(l => (typeof l === 'string' ? l : l.name))
+const labelNames = (labels: (Label | string)[] = []) => labels.map(l => (typeof l === 'string' ? l : l.name).trim())
 
-/** A severity from labels such as severity:high, sev1 or P2. */
+const SEVERITY_TOKEN = /^(low|medium|high|critical|sev[-_ ]?[0-5]|p[0-5])\b/i
+
+/**
+ * A severity from free text: a level or alias, also when words follow it ("SEV1 - checkout down"),
+ * else the text as given (Hivel accepts any word, and buildIncident notes it).
+ */
+function severityOf(text: string): string | undefined {
+  const line = text.trim().split('\n')[0].trim()
+  if (!line || line.length > FIELD_LIMIT) return undefined
+  const token = SEVERITY_TOKEN.exec(line)?.[1]
+  return normalizeSeverity(token ?? line)
+}
+
+/** A rank for choosing between several severities: the most severe known level wins. */
+const rank = (severity: string) => {
+  const i = (SEVERITIES as readonly string[]).indexOf(severity)
+  return i < 0 ? -1 : i
+}
+
+/** A severity from labels such as severity:high, sev1 or P2; with several, the most severe. */
 export function severityFromLabels(labels: string[]): string | undefined {
-  for (const label of labels) {
+  const found = labels.flatMap(label => {
     const named = /^(?:severity|sev|priority)\s*[:/=]\s*(.+)$/i.exec(label.trim())
-    if (named) return normalizeSeverity(named[1])
-    if (/^(?:sev|p)[-_ ]?[0-5]$/i.test(label.trim())) return normalizeSeverity(label)
-  }
-  return undefined
+    if (named) return severityOf(/^[0-5]$/.test(named[1].trim()) ? `sev${named[1].trim()}` : named[1]) ?? []
+    return /^(?:sev|p)[-_ ]?[0-5]$/i.test(label.trim()) ? normalizeSeverity(label) : []
+  })
+  return found.reduce<string | undefined>((best, s) => (best === undefined || rank(s) > rank(best) ? s : best), undefined)
 }
 
 /** Affected systems from labels such as system:database. */
@@ -125,142 +167,300 @@ export function systemsFromLabels(labels: string[]): string[] {
   return labels.flatMap(l => /^systems?\s*[:/=]\s*(.+)$/i.exec(l.trim())?.[1].trim() ?? [])
 }
 
-/** The pull request an issue body points at: "Caused by #203", a pull request URL, or a "PR:" line. */
-export function pullRequestFromBody(body: string): string | undefined {
-  const patterns = [
-    /^\s*(?:\*\*)?(?:PR|pull request)(?:\*\*)?\s*[:#]\s*(\S+)/im,
-    /https?:\/\/\S+\/pull\/\d+/i,
-    /\bcaused by\s+(?:PR\s*)?(#\d+)/i
-  ]
-  for (const pattern of patterns) {
-    const m = pattern.exec(body)
-    const pr = m && parsePrNumber(m[1] ?? m[0])
-    if (pr) return pr
+/** How a field of an issue body is found: under a heading (issue forms) or as a "Name: value" line. */
+interface BodyField {
+  heading: RegExp
+  line: RegExp
+}
+
+const SEVERITY_FIELD: BodyField = { heading: /^severity\b/i, line: /^severity$/i }
+const SYSTEMS_FIELD: BodyField = { heading: /^(?:affected )?systems?\b/i, line: /^(?:affected )?systems?$/i }
+const PR_FIELD: BodyField = { heading: /^(?:pr|pull request)\b|\bcaused by\b/i, line: /^(?:pr|pull request|caused by)$/i }
+
+/**
+ * The answer to a field of an issue body: the text under its heading, as an issue form writes it
+ * ("### Severity", a blank line, "high"; "_No response_" when left empty), else a "Severity: high" line.
+ */
+export function bodyField(body: string, field: BodyField): string | undefined {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(lines[i])
+    if (heading && field.heading.test(heading[1])) {
+      const answer: string[] = []
+      while (++i < lines.length && !/^#{1,6}\s/.test(lines[i])) answer.push(lines[i])
+      const text = answer.join('\n').trim()
+      return text && text !== '_No response_' ? text : undefined
+    }
+  }
+  for (const line of lines) {
+    // Markdown around the name is allowed: "- **PR:** #203", "> Severity: high".
+    const m = /^[\s>*-]*(?:\*\*)?([\w ]+?)(?:\*\*)?\s*:(?:\*\*)?\s*(.+)$/.exec(line)
+    if (m && field.line.test(m[1].trim())) return m[2].trim()
   }
   return undefined
 }
 
+/** A severity from an issue body: an issue form's Severity field or a "Severity: high" line. */
+export function severityFromBody(body: string): string | undefined {
+  const text = bodyField(body, SEVERITY_FIELD)
+  return text === undefined ? undefined : severityOf(text)
+}
+
+/** Affected systems from an issue body: an issue form's "Affected systems" field or such a line. */
+export function systemsFromBody(body: string): string[] {
+  const text = bodyField(body, SYSTEMS_FIELD)
+  return (text && parseList(text.replace(/^[-*]\s+/gm, ''))) || []
+}
+
+/** A pull request named in text; repoUrl when it names a repository (a URL or owner/repo#203). */
+export interface PullRequestReference {
+  number: string
+  repoUrl?: string
+}
+
+const PR_URL = /(https?:\/\/[^\s/]+\/[\w.-]+\/[\w.-]+)\/pulls?\/(\d+)/i
+const PR_REF = new RegExp(`${PR_URL.source}|(?:\\b([\\w-]+\\/[\\w.-]+))?#(\\d+)\\b`, 'i')
+const CAUSED_BY = new RegExp(`\\bcaused by\\s*:?\\s*(?:(?:PR|pull request)\\s*)?(?:${PR_REF.source})`, 'i')
+
+function reference(number: string, repoUrl?: string): PullRequestReference | undefined {
+  const n = Number(number)
+  if (!Number.isSafeInteger(n) || n < 1) return undefined
+  return repoUrl ? { number: String(n), repoUrl: repoUrl.replace(/\.git$/, '') } : { number: String(n) }
+}
+
+/** The first pull request named in text: a URL, owner/repo#203 or #203 (or a bare 203 when alone is true). */
+function referenceIn(text: string, serverUrl: string, alone = false): PullRequestReference | undefined {
+  const bare = alone ? /^\s*(\d+)\s*$/.exec(text) : null
+  if (bare) return reference(bare[1])
+  const m = PR_REF.exec(text)
+  if (!m) return undefined
+  const [, url, urlNumber, repo, refNumber] = m
+  return url ? reference(urlNumber, url) : reference(refNumber, repo ? `${serverUrl}/${repo}` : undefined)
+}
+
 /**
- * Works out defaults for the fields the settings leave empty. Asks the GitHub API only for fields
- * that are both missing and not in the event.
+ * The pull request an issue body blames, looked for in this order: an issue form's "Pull request"
+ * field or a "PR:" line, "Caused by #203" anywhere, then the first pull request URL.
  */
-export async function resolveDefaults(settings: Settings, env: RunEnv, now: Date): Promise<Defaults | Skip> {
+export function pullRequestFromBody(body: string, serverUrl = 'https://github.com'): PullRequestReference | undefined {
+  const field = bodyField(body, PR_FIELD)
+  return (
+    (field === undefined ? undefined : referenceIn(field, serverUrl, true)) ??
+    referenceIn(CAUSED_BY.exec(body)?.[0] ?? '', serverUrl) ??
+    referenceIn(PR_URL.exec(body)?.[0] ?? '', serverUrl)
+  )
+}
+
+/** Text and a link in Hivel's 255 characters: the text is shortened so that the link survives. */
+function withLink(text: string, link: string | undefined): string {
+  if (!link) return text
+  const room = FIELD_LIMIT - link.length - 3
+  const fitted = text.length <= room ? text : `${text.slice(0, Math.max(room - 1, 0))}…`
+  return `${fitted} (${link})`
+}
+
+/** Job names listed until they would not fit, then "and N more". */
+function jobList(names: string[], room: number): string {
+  for (let shown = names.length; shown > 1; shown--) {
+    const text = names.slice(0, shown).join(', ') + (shown < names.length ? ` and ${names.length - shown} more` : '')
+    if (text.length <= room) return text
+  }
+  return names.length > 1 ? `${names[0]} and ${names.length - 1} more` : names[0]
+}
+
+/** What an event gives: defaults, and the commit whose pull request is asked for when none is known. */
+interface FromEvent {
+  defaults: Defaults
+  prSha?: string
+}
+
+const fromEvent = <T>(value: T | undefined | null): Sourced<T> | undefined =>
+  value === undefined || value === null || value === '' ? undefined : { value, source: 'event' }
+
+function workflowRunDefaults(event: EventPayload, run: WorkflowRun, env: RunEnv, settings: Settings): FromEvent | Skip {
+  if (event.action && event.action !== 'completed') {
+    return {
+      skip: `Workflow run ${run.html_url} is ${event.action}, not completed: no incident yet (trigger on workflow_run types: [completed]).`
+    }
+  }
+  if (settings['skip-successful-runs'] && NOT_FAILED_RUN.has(run.conclusion ?? '')) {
+    return {
+      skip: `Workflow run ${run.html_url} concluded ${run.conclusion}: no incident to file (skip-successful-runs: false files one anyway).`
+    }
+  }
+  const name = run.name || event.workflow?.name || 'A workflow'
+  const where = run.head_branch ? ` on ${run.head_branch}` : ` at ${run.head_sha.slice(0, 7)}`
+  const pr = run.pull_requests?.[0]
+  return {
+    defaults: {
+      reportedTime: fromEvent(new Date(run.updated_at)),
+      description: fromEvent(withLink(`${name} ${describeConclusion(run.conclusion)}${where}`, run.html_url)),
+      providerId: fromEvent(`${env.repository}/actions/runs/${run.id}`),
+      prNumber: fromEvent(pr && String(pr.number))
+    },
+    prSha: run.head_sha
+  }
+}
+
+function describeConclusion(conclusion: string | null | undefined): string {
+  const words: Record<string, string> = {
+    failure: 'failed',
+    timed_out: 'timed out',
+    cancelled: 'was cancelled',
+    action_required: 'needs approval',
+    startup_failure: 'failed to start',
+    success: 'succeeded'
+  }
+  return words[conclusion ?? ''] ?? `ended ${conclusion ?? 'without a conclusion'}`
+}
+
+function deploymentDefaults(event: EventPayload, status: DeploymentStatus): FromEvent | Skip {
+  const environment = status.environment || event.deployment?.environment || 'an environment'
+  if (!INCIDENT_DEPLOYMENT_STATES.has(status.state)) {
+    return { skip: `Deployment to ${environment} is ${status.state}: only failure and error are incidents.` }
+  }
+  const outcome = status.state === 'error' ? 'errored' : 'failed'
+  const said = status.description?.trim() ? `: ${status.description.trim()}` : ''
+  return {
+    defaults: {
+      reportedTime: fromEvent(new Date(status.created_at)),
+      description: fromEvent(withLink(`Deployment to ${environment} ${outcome}${said}`, status.target_url || status.log_url || undefined))
+    },
+    prSha: event.deployment?.sha
+  }
+}
+
+function issueDefaults(event: EventPayload, issue: Issue, env: RunEnv, settings: Settings): FromEvent | Skip {
+  const labels = labelNames(issue.labels)
+  const label = settings['incident-label']
+  if (!labels.some(l => l.toLowerCase() === label.toLowerCase())) {
+    return { skip: `Issue ${issue.html_url} has no '${label}' label: not an incident.` }
+  }
+  if (event.action !== 'closed' || !issue.closed_at) {
+    return { skip: `Issue ${issue.html_url} was ${event.action ?? 'changed'}, not closed: an incident is filed when its issue is closed.` }
+  }
+  if (issue.state_reason === 'not_planned') {
+    return { skip: `Issue ${issue.html_url} was closed as not planned (a duplicate or false alarm): nothing to file.` }
+  }
+  const body = issue.body ?? ''
+  const severity = severityFromLabels(labels) ?? severityFromBody(body)
+  const systems = [...new Set([...systemsFromLabels(labels), ...systemsFromBody(body)])]
+  const pr = pullRequestFromBody(body, env.serverUrl)
+  const problems = [
+    !severity && !settings.severity
+      ? `Issue ${issue.html_url} has no severity: add a label such as severity:high, sev1 or P2 (or a "Severity: high" line to its body), or set severity.`
+      : undefined,
+    !pr && !settings['pr-number']
+      ? `Issue ${issue.html_url} names no pull request: add a line such as "Caused by #203", "PR: #203" or the pull request's URL to its body, or set pr-number.`
+      : undefined
+  ].filter(p => p !== undefined)
+  if (problems.length)
+    throw new ContextError(`${problems.join(' ')} Then reopen and close the issue (a re-run would read the issue as it was).`)
+  const ownRepo = `${env.serverUrl}/${env.repository}`.toLowerCase()
+  return {
+    defaults: {
+      reportedTime: fromEvent(new Date(issue.created_at)),
+      resolutionTime: fromEvent(new Date(issue.closed_at)),
+      description: fromEvent(issue.title),
+      reportedBy: fromEvent(issue.user?.login),
+      providerId: fromEvent(issue.html_url),
+      severity: fromEvent(severity),
+      affectedSystems: systems.length ? fromEvent(systems) : undefined,
+      prNumber: fromEvent(pr?.number),
+      // A pull request of another repository (an incidents repository blaming a service) is Hivel's repo.
+      repoUrl: pr?.repoUrl && pr.repoUrl.toLowerCase() !== ownRepo ? fromEvent(pr.repoUrl) : undefined
+    }
+  }
+}
+
+/**
+ * Works out defaults for the fields the settings leave empty, or says the event is no incident.
+ * Asks the GitHub API only for fields that are both missing and not in the event: the run's jobs
+ * (reported-time, description) and the pull request of a commit.
+ */
+export async function resolveDefaults(settings: Settings, env: RunEnv, now: Date, api?: RunApi): Promise<Defaults | Skip> {
   const event = readEvent(env.eventPath)
   const [owner = '', repo = ''] = env.repository.split('/')
-  const api = new GitHubApi(settings['github-token'], { owner, repo })
-  const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
-  const d: Defaults = {
+  const github = api ?? new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'])
+  const base: Defaults = {
     resolutionTime: { value: now, source: 'default' },
     repoUrl: env.repository ? { value: `${env.serverUrl}/${env.repository}`, source: 'run' } : undefined,
     reportedBy: env.actor ? { value: env.actor, source: 'run' } : undefined,
     providerId: env.repository && env.runId ? { value: `${env.repository}/actions/runs/${env.runId}`, source: 'run' } : undefined
   }
-  const fromEvent = <T>(value: T | undefined | null): Sourced<T> | undefined =>
-    value === undefined || value === null ? undefined : { value, source: 'event' }
-  let prSha: string | undefined = env.sha
 
-  switch (env.eventName) {
-    case 'pull_request':
-    case 'pull_request_target':
-      d.prNumber = fromEvent(event.pull_request && String(event.pull_request.number))
-      break
-    case 'workflow_run': {
-      const run = event.workflow_run
-      if (!run) break
-      if (settings['skip-successful-runs'] && NOT_FAILED_RUN.has(run.conclusion ?? '')) {
-        return { skip: `Workflow run ${run.html_url} concluded ${run.conclusion}: no incident to file (skip-successful-runs: false files one anyway).` }
-      }
-      d.reportedTime = fromEvent(new Date(run.updated_at))
-      d.prNumber = fromEvent(run.pull_requests?.[0] && String(run.pull_requests[0].number))
-      d.description = fromEvent(`${run.name ?? 'Workflow'} ${describeConclusion(run.conclusion)} on ${run.head_branch ?? run.head_sha.slice(0, 7)}: ${run.html_url}`)
-      d.providerId = fromEvent(`${env.repository}/actions/runs/${run.id}`)
-      prSha = run.head_sha
-      break
-    }
-    case 'deployment_status': {
-      const status = event.deployment_status
-      if (!status) break
-      if (status.state !== 'failure' && status.state !== 'error') {
-        return { skip: `Deployment status is ${status.state}: only failure and error are incidents.` }
-      }
-      const environment = status.environment ?? event.deployment?.environment ?? 'an environment'
-      const link = status.target_url || status.log_url
-      d.reportedTime = fromEvent(new Date(status.created_at))
-      d.description = fromEvent(`Deployment to ${environment} ${status.state === 'error' ? 'errored' : 'failed'}${link ? `: ${link}` : ''}`)
-      prSha = event.deployment?.sha
-      break
-    }
-    case 'issues': {
-      const issue = event.issue
-      if (!issue) break
-      const labels = labelNames(issue.labels)
-      const label = settings['incident-label']
-      if (!labels.some(l => l.toLowerCase() === label.toLowerCase())) {
-        return { skip: `Issue ${issue.html_url} has no '${label}' label: not an incident.` }
-      }
-      if (event.action !== 'closed' || !issue.closed_at) {
-        return { skip: `Issue ${issue.html_url} is not closed (${event.action ?? 'no action'}): an incident is filed when it is resolved.` }
-      }
-      d.reportedTime = fromEvent(new Date(issue.created_at))
-      d.resolutionTime = fromEvent(new Date(issue.closed_at))
-      d.description = fromEvent(issue.title)
-      d.reportedBy = fromEvent(issue.user?.login)
-      d.providerId = fromEvent(issue.html_url)
-      d.severity = fromEvent(severityFromLabels(labels))
-      const systems = systemsFromLabels(labels)
-      d.affectedSystems = systems.length ? fromEvent(systems) : undefined
-      d.prNumber = fromEvent(pullRequestFromBody(issue.body ?? ''))
-      if (!d.prNumber && !settings['pr-number']) {
-        throw new GitHubApiError(
-          `Issue ${issue.html_url} names no pull request. Add a line such as "Caused by #203", "PR: #203" or the pull request's URL to its body, or set pr-number.`
-        )
-      }
-      prSha = undefined
-      break
-    }
+  let found: FromEvent | Skip = { defaults: {}, prSha: env.sha }
+  if ((env.eventName === 'pull_request' || env.eventName === 'pull_request_target') && event.pull_request) {
+    found = { defaults: { prNumber: fromEvent(String(event.pull_request.number)) } }
+  } else if (env.eventName === 'workflow_run' && event.workflow_run) {
+    found = workflowRunDefaults(event, event.workflow_run, env, settings)
+  } else if (env.eventName === 'deployment_status' && event.deployment_status) {
+    found = deploymentDefaults(event, event.deployment_status)
+  } else if (env.eventName === 'issues' && event.issue) {
+    found = issueDefaults(event, event.issue, env, settings)
+  }
+  if ('skip' in found) return found
+  // The event's values replace the run's, except where the event has none.
+  const d: Defaults = { ...base }
+  for (const key of Object.keys(found.defaults) as (keyof Defaults)[]) {
+    if (found.defaults[key]) Object.assign(d, { [key]: found.defaults[key] })
   }
 
-  const needsRun = !settings['reported-time'] && !d.reportedTime
-  if (needsRun || (!settings.description && !d.description)) {
-    await fromRunJobs(d, api, env, runUrl, needsRun)
+  const needsStart = !settings['reported-time'] && !d.reportedTime
+  if (needsStart || (!settings.description && !d.description)) {
+    await fromRunJobs(d, github, env, needsStart)
   }
-  if (!settings['pr-number'] && !d.prNumber && prSha) {
-    const pr = await api.pullRequestForCommit(prSha).catch(error => Promise.reject(withHint(error, 'or set pr-number')))
-    if (pr) d.prNumber = { value: String(pr), source: 'GitHub API' }
+  if (!settings['pr-number'] && !d.prNumber && found.prSha) {
+    const pr = await github
+      .pullRequestForCommit(found.prSha)
+      .catch((error: Error) => Promise.reject(new ContextError(`${error.message}. Or set pr-number.`)))
+    if (pr) {
+      core.info(`Pull request #${pr} is the one commit ${found.prSha.slice(0, 7)} belongs to (GitHub API).`)
+      d.prNumber = { value: String(pr), source: 'GitHub API' }
+    } else {
+      core.info(`GitHub lists no pull request for commit ${found.prSha.slice(0, 7)}.`)
+    }
   }
   return d
 }
 
-function describeConclusion(conclusion: string | null | undefined): string {
-  return conclusion === 'timed_out' ? 'timed out' : conclusion === 'cancelled' ? 'was cancelled' : conclusion === 'failure' ? 'failed' : `ended ${conclusion ?? 'unknown'}`
-}
-
 /**
  * The rollback case: the incident began when the earliest failed job of this run attempt ended,
- * or when the run started if none failed. Without reported-time the API is required; for the
+ * or when the attempt started if none failed. Without reported-time the API is required; for the
  * description alone it is a nicety, so its failure is only logged.
  */
-async function fromRunJobs(d: Defaults, api: GitHubApi, env: RunEnv, runUrl: string, required: boolean): Promise<void> {
+async function fromRunJobs(d: Defaults, api: RunApi, env: RunEnv, required: boolean): Promise<void> {
+  const runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
+  const workflow = env.workflow || 'The workflow'
   let jobs: Job[]
   try {
     jobs = await api.jobs(env.runId, env.runAttempt)
   } catch (error) {
-    if (required) throw withHint(error, 'or set reported-time')
-    core.debug(`No default description: ${(error as Error).message}`)
+    if (required) throw new ContextError(`${(error as Error).message}. Or set reported-time.`)
+    // Without a token the user chose not to ask GitHub; any other failure is worth a line in the log.
+    const log = error instanceof MissingTokenError ? core.debug : core.info
+    log(`No default description: ${(error as Error).message}.`)
     return
   }
   const failed = jobs
     .filter(j => FAILED_JOB.has(j.conclusion ?? '') && j.completed_at)
     .sort((a, b) => Date.parse(a.completed_at ?? '') - Date.parse(b.completed_at ?? ''))
-  if (failed.length) {
-    d.description = { value: `${env.workflow ?? 'Workflow'} failed: ${failed.map(j => j.name).join(', ')} (${runUrl})`, source: 'GitHub API' }
-  }
+  const prefix = `${workflow} failed: `
+  const room = FIELD_LIMIT - prefix.length - runUrl.length - ' ()'.length
+  const names = failed.map(j => j.name)
+  const text = names.length ? prefix + jobList(names, room) : `${workflow} reported an incident`
+  d.description = { value: withLink(text, runUrl), source: 'GitHub API' }
   if (!required) return
-  const began =
-    failed[0]?.completed_at ?? (await api.runStartedAt(env.runId).catch(error => Promise.reject(withHint(error, 'or set reported-time'))))
-  if (began) d.reportedTime = { value: new Date(began), source: 'GitHub API' }
-}
-
-function withHint(error: unknown, hint: string): Error {
-  return error instanceof GitHubApiError ? new GitHubApiError(`${error.message}, ${hint}.`) : (error as Error)
+  if (failed.length) {
+    core.info(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`)
+    d.reportedTime = { value: new Date(failed[0].completed_at ?? ''), source: 'GitHub API' }
+    return
+  }
+  const began = await api
+    .runStartedAt(env.runId, env.runAttempt)
+    .catch((error: Error) => Promise.reject(new ContextError(`${error.message}. Or set reported-time.`)))
+  if (began) {
+    core.info(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`)
+    d.reportedTime = { value: new Date(began), source: 'GitHub API' }
+  }
 }

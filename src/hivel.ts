@@ -68,6 +68,8 @@ interface Answer {
   status: number
   headers: http.IncomingHttpHeaders
   body: string
+  /** Set when the body was cut short after the status arrived: what cut it. */
+  cut?: string
 }
 
 type Outcome = { answer: Answer } | { failure: string; code: string }
@@ -86,31 +88,70 @@ export function authHeaders(token: string, mode: AuthHeader): Record<string, str
   }
 }
 
-/** The id in a 2xx body, even when the body is not strict JSON; numbers become strings. */
+// The id as written in the body: a string literal, or a number kept digit for digit.
+const ID_FIELD = /"incident_id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?))/
+
+/**
+ * What an incident_id may hold before later steps get it: ids are words, numbers and dates, and
+ * anything else (quotes, spaces, newlines) could turn `run: echo ${{ ...incident_id }}` into a command.
+ */
+const PLAIN_ID = /^[\w.:/+=@#-]{1,255}$/
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/**
+ * The id in a 2xx body, even when the body is not strict JSON (Hivel's own example has a trailing
+ * comma) or was cut short; numbers become strings exactly as written, so large ids keep every digit.
+ */
 export function incidentIdFrom(body: string): string | undefined {
+  const written = ID_FIELD.exec(body)
+  let id: unknown
   try {
-    const parsed = JSON.parse(body) as { incident_id?: unknown; data?: { incident_id?: unknown } }
-    const id = parsed?.incident_id ?? parsed?.data?.incident_id
-    if (typeof id === 'string' && id.trim()) return id.trim()
-    if (typeof id === 'number' && Number.isFinite(id)) return String(id)
+    const parsed: unknown = JSON.parse(body)
+    id = isRecord(parsed) ? (parsed.incident_id ?? (isRecord(parsed.data) ? parsed.data.incident_id : undefined)) : undefined
   } catch {
-    // Hivel's own example has a trailing comma: read the field where JSON.parse gives up.
+    if (written?.[1] !== undefined) id = unescapeJson(written[1])
+    else if (written?.[2] !== undefined) id = written[2]
   }
-  const m = /"incident_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)/.exec(body)
-  if (!m) return undefined
-  const id = String(JSON.parse(m[1]) as string | number).trim()
-  return id || undefined
+  if (typeof id === 'number' && Number.isFinite(id)) id = written?.[2] !== undefined && Number(written[2]) === id ? written[2] : String(id)
+  return typeof id === 'string' && id.trim() ? id.trim() : undefined
 }
 
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or undefined. */
-export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (!header) return undefined
-  const value = header.trim()
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now
-  return Number.isFinite(ms) ? Math.max(0, ms) : undefined
+function unescapeJson(literal: string): string {
+  try {
+    return JSON.parse(`"${literal}"`) as string
+  } catch {
+    // A bad escape or a raw control character: the text as written is still the best answer.
+    return literal
+  }
 }
+
+/**
+ * Milliseconds a Retry-After header asks for (delay-seconds or an HTTP date), or undefined when
+ * it is absent or unreadable. A date in the past means no wait.
+ */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  const value = header?.trim()
+  if (!value) return undefined
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000
+  // Only a date with a day or month name: Date.parse reads bare numbers such as "-5" as years.
+  const at = /[a-z]{3}/i.test(value) ? Date.parse(value) : NaN
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined
+}
+
+// The proxy agent reports every tunnel failure as ECONNRESET; its message says what happened.
+const TUNNEL_FAILED = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s
 
 function describeError(error: NodeJS.ErrnoException, timeoutSeconds: number): { failure: string; code: string } {
+  const tunnel = TUNNEL_FAILED.exec(error.message)
+  if (tunnel?.[1]) {
+    const status = Number(tunnel[1])
+    return {
+      failure: `the proxy refused the tunnel with HTTP ${status}`,
+      code: RETRIED_STATUSES.has(status) ? 'ECONNRESET' : 'PROXY_REFUSED'
+    }
+  }
+  if (tunnel?.[2]) return { failure: `could not reach the proxy (${tunnel[2]})`, code: 'ECONNRESET' }
   const code = error.code ?? 'UNKNOWN'
   const words: Record<string, string> = {
     TIMEOUT: `no response within ${timeoutSeconds} s`,
@@ -123,41 +164,97 @@ function describeError(error: NodeJS.ErrnoException, timeoutSeconds: number): { 
     EHOSTUNREACH: 'host unreachable',
     ENETUNREACH: 'network unreachable'
   }
-  return { failure: words[code] ?? `${error.message} (${code})`, code }
+  const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)
+    ? '; if a proxy or gateway re-signs TLS, give its CA in NODE_EXTRA_CA_CERTS'
+    : ''
+  return { failure: words[code] ?? `${error.message} (${code})${untrusted}`, code }
 }
 
-/** One POST, bounded by the attempt's time limit from connect to the last byte of the body. */
+const timeoutError = () => Object.assign(new Error('timeout'), { code: 'TIMEOUT' })
+
+/**
+ * Collects the CONNECT requests a proxy agent opens. The tunnel agent http-client returns for
+ * HTTPS_PROXY sends them itself (through its `request` property), outside the request we hold: a
+ * proxy that never answers would otherwise keep the step alive after the attempt gave up.
+ */
+function trackTunnels(agent: http.Agent): http.ClientRequest[] {
+  const opened: http.ClientRequest[] = []
+  const tunnel = agent as http.Agent & { request?: (options: http.RequestOptions) => http.ClientRequest }
+  const request = tunnel.request
+  if (typeof request === 'function') {
+    tunnel.request = options => {
+      const connect = request(options)
+      opened.push(connect)
+      return connect
+    }
+  }
+  return opened
+}
+
+/**
+ * One POST, bounded by the attempt's time limit from connect to the last byte of the body. Once
+ * the status has arrived, a failure cuts the body short but the status still says what Hivel did.
+ */
 function attempt(url: URL, body: string, headers: Record<string, string>, timeoutSeconds: number): Promise<Outcome> {
-  // http-client picks the agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+  // http-client picks the agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (no keep-alive).
   const agent = new HttpClient(USER_AGENT).getAgent(url.href)
+  const tunnels = trackTunnels(agent)
   const transport = url.protocol === 'https:' ? https : http
   return new Promise(resolve => {
+    let response: http.IncomingMessage | undefined
+    const chunks: Buffer[] = []
+    let size = 0
+    let settled = false
     const req = transport.request(url, {
       method: 'POST',
       agent,
-      headers: { ...headers, 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT, 'Content-Length': Buffer.byteLength(body) }
+      headers: {
+        ...headers,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'User-Agent': USER_AGENT,
+        'Content-Length': Buffer.byteLength(body)
+      }
     })
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })), timeoutSeconds * 1000)
     const settle = (outcome: Outcome) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
+      // Nothing of this attempt may outlive it: no socket keeps the step (or a retry) waiting.
+      req.destroy()
+      for (const tunnel of tunnels) tunnel.on('error', () => undefined).destroy()
       resolve(outcome)
     }
-    req.on('error', error => settle(describeError(error, timeoutSeconds)))
+    const answer = (res: http.IncomingMessage, cut?: string) =>
+      settle({
+        answer: {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'),
+          cut
+        }
+      })
+    const fail = (error: NodeJS.ErrnoException) => {
+      if (!response) return settle(describeError(error, timeoutSeconds))
+      const cut =
+        error.code === 'TIMEOUT'
+          ? `the body did not finish within ${timeoutSeconds} s`
+          : `${describeError(error, timeoutSeconds).failure} during the body`
+      answer(response, cut)
+    }
+    const timer = setTimeout(() => fail(timeoutError()), timeoutSeconds * 1000)
+    req.on('error', fail)
     req.on('response', res => {
-      const chunks: Buffer[] = []
-      let size = 0
+      response = res
       res.on('data', (chunk: Buffer) => {
-        if (size >= BODY_LIMIT) return
         chunks.push(chunk)
         size += chunk.length
         // Past the cap the rest is not worth waiting for.
-        if (size >= BODY_LIMIT) res.destroy()
+        if (size >= BODY_LIMIT) answer(res)
       })
-      const done = () =>
-        settle({ answer: { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8') } })
-      res.on('end', done)
-      res.on('close', () => (size >= BODY_LIMIT || res.complete ? done() : settle(describeError(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }), timeoutSeconds))))
-      res.on('error', error => settle(describeError(error, timeoutSeconds)))
+      res.on('end', () => answer(res))
+      res.on('error', fail)
+      res.on('close', () => (res.complete ? answer(res) : fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))))
     })
     req.end(body)
   })
@@ -165,41 +262,61 @@ function attempt(url: URL, body: string, headers: Record<string, string>, timeou
 
 /**
  * Posts the incident and returns Hivel's id for it. Retries connection failures, time-outs,
- * 408, 429, 502, 503 and 504 (and 500 only when asked) with full-jitter backoff; never other 4xx.
+ * 408, 429, 502, 503 and 504 (and 500 only when asked) with full-jitter backoff; never other 4xx,
+ * and never an answer that may already have filed the incident. Logs one line per attempt.
  */
 export async function sendIncident(payload: Payload, delivery: Delivery, clock: Clock = realClock): Promise<string> {
   const url = new URL(`${delivery.baseUrl}${INCIDENT_PATH}`)
   const body = JSON.stringify(payload)
   const headers = authHeaders(delivery.token, delivery.authHeader)
-  const secrets = [delivery.token, delivery.token.trim()]
+  const secrets = [delivery.token, delivery.token.trim()].filter(Boolean)
   const show = (text: string) => clean(text, secrets)
   let last = ''
   for (let n = 1; n <= delivery.maxAttempts; n++) {
     const outcome = await attempt(url, body, headers, delivery.timeoutSeconds)
     const prefix = `Attempt ${n} of ${delivery.maxAttempts}`
+    const made = attemptsText(n)
     let retryable: boolean
     let wait: number | undefined
     if ('answer' in outcome) {
-      const { status, body: text, headers: resHeaders } = outcome.answer
+      const { status, body: text, headers: resHeaders, cut } = outcome.answer
+      const how = `HTTP ${status}${cut ? ` (${cut})` : ''}`
       if (status >= 200 && status < 300) {
         const id = incidentIdFrom(text)
-        core.info(`${prefix}: HTTP ${status}${id ? `, incident ${show(id)}` : ''}`)
+        core.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
+        if (id && secrets.some(secret => id.includes(secret))) {
+          throw new DeliveryError(
+            `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`
+          )
+        }
+        if (id && !PLAIN_ID.test(id)) {
+          throw new DeliveryError(
+            `Hivel answered ${how} with an incident_id that is not a plain id: "${show(id)}". It is not passed on as incident_id, where a later step could run it as a command (${made}).`
+          )
+        }
         if (id) return id
-        throw new DeliveryError(`Hivel answered HTTP ${status} but gave no incident_id. The body was: ${show(text) || '(empty)'}`)
+        // Not retried: Hivel has most likely filed it, and a second POST could file it twice.
+        throw new DeliveryError(
+          cut
+            ? `Hivel answered HTTP ${status}, but ${cut} and the incident_id was not in what came. The incident was probably filed; it is not sent again so it is not filed twice (${made}).`
+            : `Hivel answered HTTP ${status} but gave no incident_id (${made}). The body was: ${show(text) || '(empty)'}`
+        )
       }
-      last = `HTTP ${status}${text.trim() ? `: ${show(text)}` : ''}`
+      last = `${how}${text.trim() ? `: ${show(text)}` : ''}`
       retryable = RETRIED_STATUSES.has(status) || (status === 500 && delivery.retryOnServerError)
-      wait = retryAfterMs(resHeaders['retry-after'] as string | undefined)
+      wait = retryAfterMs(resHeaders['retry-after'])
       if (!retryable) {
-        core.info(`${prefix}: HTTP ${status}`)
-        throw new DeliveryError(explainStatus(status, show(text), url, n))
+        core.info(`${prefix}: ${how}`)
+        throw new DeliveryError(explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))))
       }
     } else {
       last = outcome.failure
       retryable = RETRIED_ERRORS.has(outcome.code)
       if (!retryable) {
         core.info(`${prefix}: ${last}`)
-        throw new DeliveryError(`Could not reach Hivel at ${url.origin}: ${last}. ${attemptsText(n)}`)
+        throw new DeliveryError(
+          `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`
+        )
       }
     }
     if (n === delivery.maxAttempts) {
@@ -208,19 +325,22 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     }
     const backoff = clock.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1))
     const delay = wait !== undefined ? Math.min(wait, RETRY_AFTER_CAP_MS) : backoff
-    core.info(`${prefix}: ${last}; retrying in ${(delay / 1000).toFixed(1)} s`)
+    core.info(`${prefix}: ${last}; retrying in ${(delay / 1000).toFixed(1)} s${wait !== undefined ? ' (Retry-After)' : ''}`)
     await clock.sleep(delay)
   }
   throw new DeliveryError(
-    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last got ${last}. Hivel or the network may be down: re-run the job later${delivery.maxAttempts < 4 ? ', or raise max-attempts' : ''}.`
+    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}. Hivel or the network may be down: re-run the job later${delivery.maxAttempts < 4 ? ', or raise max-attempts' : ''}.`
   )
 }
 
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
 
-function explainStatus(status: number, body: string, url: URL, n: number): string {
+function explainStatus(status: number, body: string, url: URL, attempts: string, location: string): string {
   const said = body ? ` Hivel said: ${body}` : ''
-  const made = ` (${attemptsText(n)})`
+  const made = ` (${attempts})`
+  if (status >= 300 && status < 400) {
+    return `Hivel answered HTTP ${status}, a redirect${location ? ` to ${location}` : ''}. Redirects are not followed, so the token goes only to base-url: set base-url to Hivel's address${made}.`
+  }
   switch (status) {
     case 400:
       return `Hivel rejected the incident as a bad request (HTTP 400).${said} Check that the repository is connected in Hivel and the fields are right${made}.`

@@ -5,7 +5,7 @@ import { DeliveryError, INCIDENT_PATH, authHeaders, sendIncident } from './hivel
 import { Built, buildIncident } from './incident.js'
 import { readInputs } from './inputs.js'
 import { clean } from './redact.js'
-import { setOutputs, writeSummary } from './report.js'
+import { setOutputs, writeSkipped, writeSummary } from './report.js'
 import { InputError, parseAll, settingsSchema } from './schema.js'
 
 /** Runs the action; every failure ends in one setFailed (or a warning when fail-on-error is false). */
@@ -22,6 +22,7 @@ export async function run(): Promise<void> {
     if ('skip' in defaults) {
       core.notice(defaults.skip)
       setOutputs('')
+      await writeSkipped(defaults.skip)
       return
     }
     built = buildIncident(settings, defaults, now)
@@ -30,7 +31,7 @@ export async function run(): Promise<void> {
       const headers = Object.keys(authHeaders('', settings['auth-header'])).map(h => `${h}: ***`)
       core.info(`Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(built.payload, null, 2)}`)
       setOutputs('', built.payload)
-      await summarize(built, { dryRun: true })
+      await writeSummary(built, { dryRun: true })
       return
     }
     core.info(`Filing the incident with ${url}: ${JSON.stringify(built.payload)}`)
@@ -44,7 +45,7 @@ export async function run(): Promise<void> {
     })
     setOutputs(incidentId, built.payload)
     core.info(`Hivel filed incident ${clean(incidentId, [])}`)
-    await summarize(built, { incidentId, dryRun: false })
+    await writeSummary(built, { incidentId, dryRun: false })
   } catch (error) {
     const message = clean(error instanceof Error ? error.message : String(error), [raw['api-token'], raw['github-token']], 4000)
     if (error instanceof InputError) {
@@ -53,15 +54,10 @@ export async function run(): Promise<void> {
     } else if (error instanceof DeliveryError && !failOnError) {
       core.warning(`${message} (fail-on-error is false, so the step succeeds.)`)
       setOutputs('', built?.payload)
-      if (built) await summarize(built, { dryRun: false, problem: message })
+      if (built) await writeSummary(built, { dryRun: false, problem: message })
     } else {
-      if (built) await summarize(built, { dryRun: false, problem: message })
+      if (built) await writeSummary(built, { dryRun: false, problem: message })
       core.setFailed(message)
     }
   }
-}
-
-async function summarize(built: Built, outcome: Parameters<typeof writeSummary>[1]): Promise<void> {
-  // Outside a runner (a local run) there is no summary file to write.
-  if (process.env.GITHUB_STEP_SUMMARY) await writeSummary(built, outcome)
 }

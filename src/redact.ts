@@ -3,17 +3,23 @@
 /** How much of a response body is ever shown. */
 export const SHOWN_BODY_LIMIT = 500
 
+// C0 and C1 controls but tab and newline (which become spaces), and the bidirectional overrides
+// that make a log line read differently from what it holds.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g // eslint-disable-line no-control-regex
+const LINE_BREAKS = /[\n\u2028\u2029]+/g
+
 /**
- * Removes every secret, control characters (which could rewrite the log) and `::` sequences
- * (which the runner would read as workflow commands), and cuts the text to `limit` characters.
+ * Removes control characters (which could rewrite the log), every secret, and `::` sequences
+ * (which the runner would read as workflow commands); puts the text on one line and cuts it to
+ * `limit` characters. Controls go first, so a secret split by one is still found.
  */
 export function clean(text: string, secrets: readonly (string | undefined)[], limit = SHOWN_BODY_LIMIT): string {
-  let out = text
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***')
-  out = out
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '') // eslint-disable-line no-control-regex
-    .replace(/::/g, ': :')
-    .replace(/\n+/g, ' ')
-    .trim()
-  return out.length > limit ? `${out.slice(0, limit)}… (${out.length - limit} more characters)` : out
+  const oneLine = (s: string) => s.replace(CONTROLS, '').replace(LINE_BREAKS, ' ')
+  let out = oneLine(text)
+  for (const secret of secrets.map(s => s && oneLine(s))) if (secret) out = out.split(secret).join('***')
+  out = out.replace(/:(?=:)/g, ': ').trim()
+  if (out.length <= limit) return out
+  // Cut between characters, never inside a surrogate pair.
+  const kept = out.slice(0, /[\uD800-\uDBFF]/.test(out[limit - 1]) ? limit - 1 : limit)
+  return `${kept}… (${out.length - kept.length} more characters)`
 }

@@ -11,8 +11,17 @@ export function setOutputs(incidentId: string, payload?: Payload): void {
 
 const escapeCell = (text: string) => text.replace(/[|\\`*_<>[\]]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
 
+// Outside a runner (a local run) there is no summary file to write.
+const hasSummary = () => !!process.env.GITHUB_STEP_SUMMARY
+
+/** The job summary of a skipped event: why nothing was filed. */
+export async function writeSkipped(reason: string): Promise<void> {
+  if (hasSummary()) await core.summary.addRaw(`### Hivel incident not filed\n\n${escapeCell(reason)}`, true).write()
+}
+
 /** The job summary: the incident as a table, with where each field came from. */
 export async function writeSummary(built: Built, outcome: { incidentId?: string; dryRun: boolean; problem?: string }): Promise<void> {
+  if (!hasSummary()) return
   const { payload, sources } = built
   const recovery = formatDuration(Date.parse(payload.resolution_time) - Date.parse(payload.reported_time))
   const pr = payload.repo_url.startsWith('http') ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})` : `#${payload.pr_number}`

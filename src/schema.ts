@@ -76,12 +76,21 @@ function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]'
 }
 
+/** Why a string is not plain text, or undefined when it is. */
+function textProblem(s: string): string | undefined {
+  if (s.includes('\0')) return 'contains a NUL character; only text is accepted'
+  if (s.includes('\uFFFD')) return 'is not valid UTF-8 text'
+  return undefined
+}
+
 // Each input first passes these: hostile or absurd text is refused before any rule reads it.
 const text = v.pipe(
   v.string(),
   v.maxLength(INPUT_LIMIT, i => `is ${i.received.replace(/^\D*/, '')} characters long; at most ${INPUT_LIMIT} are accepted`),
-  v.check(s => !s.includes('\0'), 'contains a NUL character; only text is accepted'),
-  v.check(s => !s.includes('\uFFFD'), 'is not valid UTF-8 text'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? textProblem(dataset.value) : undefined
+    if (problem) addIssue({ message: problem })
+  }),
   v.trim()
 )
 
@@ -164,6 +173,12 @@ const list = v.pipe(
       addIssue({ message: 'is not a list. Accepted: comma- or newline-separated names, or a JSON array of strings' })
       return NEVER
     }
+    // A JSON array can spell characters the raw text did not contain.
+    const hostile = items.map(textProblem).find(Boolean)
+    if (hostile) {
+      addIssue({ message: `has an item that ${hostile}` })
+      return NEVER
+    }
     const long = items.find(i => i.length > FIELD_LIMIT)
     if (long) {
       addIssue({ message: `has an item of ${long.length} characters ("${long.slice(0, 20)}…"); Hivel accepts at most ${FIELD_LIMIT} per item` })
@@ -178,8 +193,12 @@ const repoUrl = (serverUrl: string) =>
     limited,
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const value = dataset.value.replace(/\/+$/, '').replace(/\.git$/, '')
-      if (/^[\w.-]+\/[\w.-]+$/.test(value)) return `${serverUrl}/${value}`
-      if (/^https?:\/\/[^\s/]+\/\S+$/.test(value)) return value
+      const url = /^[\w.-]+\/[\w.-]+$/.test(value) ? `${serverUrl}/${value}` : /^https?:\/\/[^\s/]+\/\S+$/.test(value) ? value : undefined
+      if (url && url.length > FIELD_LIMIT) {
+        addIssue({ message: `becomes ${url.length} characters long as a URL; Hivel accepts at most ${FIELD_LIMIT}` })
+        return NEVER
+      }
+      if (url) return url
       addIssue({ message: `"${dataset.value}" is not a repository. Accepted: owner/repo or the repository's URL (https://github.com/owner/repo)` })
       return NEVER
     })
@@ -267,7 +286,7 @@ export const payloadSchema = (now: Date) =>
       v.partialCheck(
         [['reported_time'], ['resolution_time']],
         i => i.resolution_time.getTime() >= i.reported_time.getTime(),
-        i => `${(i.input.resolution_time as Date).toISOString()} is before reported-time ${(i.input.reported_time as Date).toISOString()}; accepted: a time at or after reported-time`
+        i => `${i.input.resolution_time.toISOString()} is before reported-time ${i.input.reported_time.toISOString()}; accepted: a time at or after reported-time`
       ),
       ['resolution_time']
     )

@@ -5,6 +5,15 @@ const ISO_8601 =
 const EPOCH = /^\d+(?:\.\d+)?$/
 // Below this an epoch number is seconds (up to year 5138), above it milliseconds.
 const EPOCH_MS_THRESHOLD = 1e11
+// ISO 8601 writes four-digit years; outside them toIsoUtc would write "-000001-…" or "+010000-…".
+const EARLIEST_MS = Date.parse('0000-01-01T00:00:00Z')
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** The instant, if a four-digit year can name it in UTC. */
+function inRange(date: Date): TimeResult {
+  const ms = date.getTime()
+  return ms >= EARLIEST_MS && ms <= LATEST_MS ? { ok: true, date } : { ok: false, problem: 'is out of range (years 0000 to 9999, in UTC)' }
+}
 
 /** Accepted time forms, for error messages and docs. */
 export const TIME_FORMS =
@@ -24,7 +33,7 @@ export function parseTime(raw: string, now: Date): TimeResult {
     const value = Number(text)
     const ms = value < EPOCH_MS_THRESHOLD ? value * 1000 : value
     const date = new Date(Math.round(ms))
-    return Number.isNaN(date.getTime()) ? { ok: false, problem: 'is out of range' } : { ok: true, date }
+    return inRange(date)
   }
   const m = ISO_8601.exec(text)
   if (!m) return { ok: false, problem: 'is not a time' }
@@ -44,7 +53,7 @@ export function parseTime(raw: string, now: Date): TimeResult {
   const offsetMinutes = zoneOffsetMinutes(zone)
   if (offsetMinutes === undefined) return { ok: false, problem: `has an impossible offset ${zone}` }
   const ms = local.getTime() + Math.round(Number(`0.${frac}`) * 1000) - offsetMinutes * 60_000
-  return { ok: true, date: new Date(ms) }
+  return inRange(new Date(ms))
 }
 
 function zoneOffsetMinutes(zone: string): number | undefined {

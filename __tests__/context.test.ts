@@ -1,0 +1,516 @@
+/** context.ts: the label and body readers, and resolveDefaults for each situation with a stand-in GitHubApi. */
+import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+import * as core from '../__fixtures__/core.js'
+import { EventName, eventFixture, job, REPO, RUN_URL, SHA } from '../__fixtures__/github.js'
+import type { Job, RunApi } from '../src/github-api.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const {
+  ContextError,
+  pullRequestFromBody,
+  resolveDefaults,
+  runEnv,
+  severityFromBody,
+  severityFromLabels,
+  systemsFromBody,
+  systemsFromLabels
+} = await import('../src/context.js')
+const { explainFailure, GitHubApiError } = await import('../src/github-api.js')
+const { parseAll, settingsSchema } = await import('../src/schema.js')
+type Defaults = Exclude<Awaited<ReturnType<typeof resolveDefaults>>, { skip: string }>
+
+const now = new Date('2026-11-26T10:00:00Z')
+const tmp = mkdtempSync(join(tmpdir(), 'context-test-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+beforeEach(() => {
+  jest.clearAllMocks()
+})
+
+describe('severity from labels', () => {
+  it.each([
+    [['incident', 'severity:high'], 'high'],
+    [['Severity: Critical'], 'critical'],
+    [['sev1'], 'critical'],
+    [['SEV-2'], 'high'],
+    [['P2'], 'high'],
+    [['p4'], 'low'],
+    [['sev:3'], 'medium'],
+    [['priority/p1'], 'critical'],
+    [['severity:needs-triage'], 'needs-triage'],
+    [['severity:low', 'sev1', 'P3'], 'critical'],
+    [['incident', 'bug', 'p2-ish', 'system:db'], undefined]
+  ])('%j gives %s', (labels, severity) => {
+    expect(severityFromLabels(labels)).toBe(severity)
+  })
+})
+
+describe('affected systems from labels', () => {
+  it('takes the name after system: (or systems:, system/), in label order', () => {
+    expect(systemsFromLabels(['incident', 'system:database', 'Systems: api-gateway', 'system/cache', 'bug'])).toEqual([
+      'database',
+      'api-gateway',
+      'cache'
+    ])
+  })
+})
+
+const form = (fields: Record<string, string>) =>
+  Object.entries(fields)
+    .map(([k, v]) => `### ${k}\n\n${v}`)
+    .join('\n\n')
+
+describe('fields of an issue body', () => {
+  it('reads an issue form: the answer under each heading, "_No response_" as empty', () => {
+    const body = form({
+      Severity: 'high',
+      'Pull request': '#203',
+      'Affected systems': 'search, catalog',
+      'What happened': 'Severity: low is not read here'
+    })
+    expect(severityFromBody(body)).toBe('high')
+    expect(systemsFromBody(body)).toEqual(['search', 'catalog'])
+    expect(severityFromBody(form({ Severity: '_No response_' }))).toBeUndefined()
+    expect(systemsFromBody(form({ 'Affected systems': '_No response_' }))).toEqual([])
+  })
+
+  it('reads "Severity:" and "Affected systems:" lines, with markdown around the name', () => {
+    expect(severityFromBody('Checkout down.\r\n\r\n**Severity:** SEV1 - customers affected')).toBe('critical')
+    expect(severityFromBody('- Severity: P3')).toBe('medium')
+    expect(systemsFromBody('Affected systems: checkout, payments, checkout')).toEqual(['checkout', 'payments'])
+    expect(severityFromBody('The severity of this is unclear: ask ops')).toBeUndefined()
+  })
+})
+
+describe('the issue form in .github/ISSUE_TEMPLATE/incident.yml', () => {
+  interface FormField {
+    type: string
+    id?: string
+    attributes: { label?: string; options?: string[] }
+  }
+  const template = parse(readFileSync(new URL('../.github/ISSUE_TEMPLATE/incident.yml', import.meta.url), 'utf8')) as {
+    labels: string[]
+    body: FormField[]
+  }
+  /** The issue body GitHub writes from the form's answers: each label as a heading, "_No response_" when empty. */
+  const bodyFrom = (answers: Record<string, string>) =>
+    template.body
+      .filter(f => f.type !== 'markdown')
+      .map(f => `### ${f.attributes.label}\n\n${answers[f.id ?? ''] || '_No response_'}`)
+      .join('\n\n')
+
+  it('labels the issue incident and offers the four severities', () => {
+    expect(template.labels).toEqual(['incident'])
+    expect(template.body.find(f => f.id === 'severity')?.attributes.options).toEqual(['critical', 'high', 'medium', 'low'])
+  })
+
+  it('gives answers the action reads back', () => {
+    const body = bodyFrom({
+      severity: 'critical',
+      'pull-request': 'acme/payments#17',
+      'affected-systems': 'checkout, payments',
+      'what-happened': 'PR: #1\nSeverity: low'
+    })
+    expect(severityFromBody(body)).toBe('critical')
+    expect(pullRequestFromBody(body)).toEqual({ number: '17', repoUrl: 'https://github.com/acme/payments' })
+    expect(systemsFromBody(body)).toEqual(['checkout', 'payments'])
+  })
+
+  it('leaves out what was not answered, so a "Caused by" line added later still counts', () => {
+    const body = `${bodyFrom({ severity: 'low' })}\n\nCaused by #203`
+    expect(systemsFromBody(body)).toEqual([])
+    expect(pullRequestFromBody(body)).toEqual({ number: '203' })
+  })
+})
+
+describe('the pull request an issue body names', () => {
+  it.each([
+    ['Caused by #203', { number: '203' }],
+    ['Root cause: this was caused by PR #203 last night.', { number: '203' }],
+    ['Caused by: acme/payments-api#17', { number: '17', repoUrl: 'https://github.com/acme/payments-api' }],
+    [
+      'Caused by https://github.com/acme/checkout-service/pull/203/files',
+      { number: '203', repoUrl: 'https://github.com/acme/checkout-service' }
+    ],
+    ['PR: #203', { number: '203' }],
+    ['- **PR:** 203', { number: '203' }],
+    ['Pull request: https://ghe.acme.example/shop/web/pull/9', { number: '9', repoUrl: 'https://ghe.acme.example/shop/web' }],
+    [form({ 'Pull request': '88' }), { number: '88' }],
+    [
+      form({ 'Pull request that caused it': 'https://github.com/acme/search-service/pull/88' }),
+      { number: '88', repoUrl: 'https://github.com/acme/search-service' }
+    ],
+    [
+      'Rolled back; see https://github.com/acme/checkout-service/pull/210 for details',
+      { number: '210', repoUrl: 'https://github.com/acme/checkout-service' }
+    ]
+  ])('%j names %j', (body, expected) => {
+    expect(pullRequestFromBody(body)).toEqual(expected)
+  })
+
+  it('prefers "Caused by" to a pull request URL that appears first, and a PR: line to both', () => {
+    expect(pullRequestFromBody('Reverted in https://github.com/acme/x/pull/205\n\nCaused by #203')).toEqual({ number: '203' })
+    expect(pullRequestFromBody('Caused by #203\nPR: #201')).toEqual({ number: '201' })
+  })
+
+  it.each([
+    'Fixed by #205',
+    'Same as #203',
+    'See https://github.com/acme/checkout-service/issues/12',
+    'PR: none yet',
+    form({ 'Pull request': '_No response_' }),
+    ''
+  ])('finds none in %j', body => {
+    expect(pullRequestFromBody(body)).toBeUndefined()
+  })
+})
+
+/** A GitHubApi that answers from a table and records each call. */
+function fakeApi(answers: { jobs?: Job[] | Error; started?: string | Error; pulls?: Record<string, number> } = {}) {
+  const calls: string[] = []
+  const answer = <T>(value: T | Error | undefined): Promise<T | undefined> =>
+    value instanceof Error ? Promise.reject(value) : Promise.resolve(value)
+  const api: RunApi = {
+    jobs: (runId, attempt) => (calls.push(`jobs ${runId}/${attempt}`), answer(answers.jobs).then(jobs => jobs ?? [])),
+    runStartedAt: (runId, attempt) => (calls.push(`run ${runId}/${attempt}`), answer(answers.started)),
+    pullRequestForCommit: sha => (calls.push(`pulls ${sha}`), answer(answers.pulls?.[sha]))
+  }
+  return { api, calls }
+}
+
+let written = 0
+/** The run's environment for an event: a fixture by name, or a changed payload written to a file. */
+function envFor(eventName: string, event: EventName | object, more: Record<string, string> = {}) {
+  const eventPath =
+    typeof event === 'string'
+      ? fileURLToPath(new URL(`../__fixtures__/events/${event}.json`, import.meta.url))
+      : join(tmp, `event-${++written}.json`)
+  if (typeof event !== 'string') writeFileSync(eventPath, JSON.stringify(event))
+  return runEnv({
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: SHA,
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_RUN_ID: '1234',
+    GITHUB_RUN_ATTEMPT: '2',
+    ...more
+  })
+}
+
+const settingsFor = (eventName: string, raw: Record<string, string> = {}) =>
+  parseAll(settingsSchema(now, 'https://github.com', eventName), { 'api-token': 't', ...raw })
+
+async function resolve(
+  eventName: string,
+  event: EventName | object,
+  raw: Record<string, string> = {},
+  answers: Parameters<typeof fakeApi>[0] = {}
+) {
+  const { api, calls } = fakeApi(answers)
+  const result = await resolveDefaults(settingsFor(eventName, raw), envFor(eventName, event), now, api)
+  return { result, calls, defaults: result as Defaults }
+}
+
+/** Each default as [value, source], times as ISO strings. */
+const shown = (d: Defaults) =>
+  Object.fromEntries(Object.entries(d).map(([k, s]) => [k, [s.value instanceof Date ? s.value.toISOString() : s.value, s.source]]))
+
+const failedJobs = [
+  job('build', 'success', '2026-11-26T07:55:20Z', '2026-11-26T07:58:02Z'),
+  job('smoke-test', 'failure', '2026-11-26T08:03:10Z', '2026-11-26T08:06:45Z'),
+  job('deploy-eu', 'timed_out', '2026-11-26T07:58:10Z', '2026-11-26T08:04:30Z'),
+  job('notify', 'cancelled', '2026-11-26T08:00:00Z', '2026-11-26T08:01:00Z'),
+  job('rollback', null, '2026-11-26T08:07:00Z', null)
+]
+
+describe('the rollback case: a push (or any) run', () => {
+  it('dates the incident from the earliest failed job of this attempt and names the failed jobs', async () => {
+    const { defaults, calls } = await resolve('push', 'push', { severity: 'high' }, { jobs: failedJobs, pulls: { [SHA]: 203 } })
+    expect(shown(defaults)).toEqual({
+      reportedTime: ['2026-11-26T08:04:30.000Z', 'GitHub API'],
+      resolutionTime: [now.toISOString(), 'default'],
+      description: [`Deploy failed: deploy-eu, smoke-test (${RUN_URL})`, 'GitHub API'],
+      prNumber: ['203', 'GitHub API'],
+      reportedBy: ['octocat', 'run'],
+      providerId: [`${REPO}/actions/runs/1234`, 'run'],
+      repoUrl: [`https://github.com/${REPO}`, 'run']
+    })
+    expect(calls).toEqual(['jobs 1234/2', `pulls ${SHA}`])
+  })
+
+  it("dates it from the attempt's start when no job failed", async () => {
+    const { defaults, calls } = await resolve(
+      'push',
+      'push',
+      { severity: 'high', 'pr-number': '5' },
+      {
+        jobs: [job('build', 'success', '2026-11-26T07:55:20Z', '2026-11-26T07:58:02Z')],
+        started: '2026-11-26T07:55:14Z'
+      }
+    )
+    expect(shown(defaults)).toMatchObject({
+      reportedTime: ['2026-11-26T07:55:14.000Z', 'GitHub API'],
+      description: [`Deploy reported an incident (${RUN_URL})`, 'GitHub API']
+    })
+    expect(calls).toEqual(['jobs 1234/2', 'run 1234/2'])
+  })
+
+  it('keeps the run URL whole when many jobs failed, listing as many as fit', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      job(`deploy-region-${i}`, 'failure', '2026-11-26T08:00:00Z', `2026-11-26T08:${10 + i}:00Z`)
+    )
+    const { defaults } = await resolve('push', 'push', { severity: 'high', 'pr-number': '5' }, { jobs: many })
+    const description = defaults.description?.value ?? ''
+    expect(description.length).toBeLessThanOrEqual(255)
+    expect(description).toMatch(
+      /^Deploy failed: deploy-region-0, deploy-region-1, .* and \d+ more \(https:\/\/github\.com\/acme\/checkout-service\/actions\/runs\/1234\)$/
+    )
+  })
+
+  it('says which permission to add when the jobs cannot be read, or to set reported-time', async () => {
+    const refused = new GitHubApiError(
+      "Could not list the jobs of run 1234: GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read` to the job's `permissions:`"
+    )
+    const failure = resolve('push', 'push', { severity: 'high', 'pr-number': '5' }, { jobs: refused })
+    await expect(failure).rejects.toThrow(ContextError)
+    await expect(failure).rejects.toThrow(/Add `actions: read` to the job's `permissions:`\. Or set reported-time\.$/)
+  })
+
+  it('asks nothing when every field is given, and only for the description when reported-time is', async () => {
+    const all = await resolve('push', 'push', {
+      severity: 'high',
+      'reported-time': '2026-11-26T08:00:00Z',
+      description: 'x',
+      'pr-number': '5'
+    })
+    expect(all.calls).toEqual([])
+    const forDescription = await resolve(
+      'push',
+      'push',
+      { severity: 'high', 'reported-time': '2026-11-26T08:00:00Z', 'pr-number': '5' },
+      { jobs: new GitHubApiError('Could not list the jobs of run 1234: denied') }
+    )
+    expect(forDescription.calls).toEqual(['jobs 1234/2'])
+    expect(forDescription.defaults.description).toBeUndefined()
+    expect(core.info).toHaveBeenCalledWith('No default description: Could not list the jobs of run 1234: denied.')
+  })
+
+  it('takes a pull_request event’s number without asking for it', async () => {
+    const { defaults, calls } = await resolve('pull_request', 'pull_request', {
+      severity: 'high',
+      'reported-time': '2026-11-26T08:00:00Z',
+      description: 'x'
+    })
+    expect(defaults.prNumber).toEqual({ value: '71', source: 'event' })
+    expect(calls).toEqual([])
+  })
+})
+
+describe('workflow_run', () => {
+  const failed = eventFixture('workflow_run')
+  const headSha = failed.workflow_run.head_sha as string
+
+  it('takes the time the run finished, its branch and URL, and the pull request of its head commit', async () => {
+    const { defaults, calls } = await resolve('workflow_run', failed, { severity: 'high' }, { pulls: { [headSha]: 203 } })
+    expect(shown(defaults)).toMatchObject({
+      reportedTime: ['2026-11-26T08:14:52.000Z', 'event'],
+      description: ['Deploy failed on main (https://github.com/acme/checkout-service/actions/runs/11872340561)', 'event'],
+      providerId: [`${REPO}/actions/runs/11872340561`, 'event'],
+      prNumber: ['203', 'GitHub API']
+    })
+    expect(calls).toEqual([`pulls ${headSha}`])
+  })
+
+  it("takes the run's first pull request without asking", async () => {
+    const withPr = { ...failed, workflow_run: { ...failed.workflow_run, pull_requests: [{ number: 207 }, { number: 190 }] } }
+    const { defaults, calls } = await resolve('workflow_run', withPr, { severity: 'high' })
+    expect(defaults.prNumber).toEqual({ value: '207', source: 'event' })
+    expect(calls).toEqual([])
+  })
+
+  it.each([
+    ['success', 'concluded success: no incident to file (skip-successful-runs: false files one anyway)'],
+    ['skipped', 'concluded skipped']
+  ])('skips a run that concluded %s', async (conclusion, reason) => {
+    const run = { ...failed, workflow_run: { ...failed.workflow_run, conclusion } }
+    const { result, calls } = await resolve('workflow_run', run, { severity: 'high' })
+    expect(result).toEqual({ skip: expect.stringContaining(reason) })
+    expect(calls).toEqual([])
+  })
+
+  it('files a successful run when skip-successful-runs is false', async () => {
+    const run = { ...failed, workflow_run: { ...failed.workflow_run, conclusion: 'success' } }
+    const { defaults } = await resolve('workflow_run', run, { severity: 'high', 'skip-successful-runs': 'false', 'pr-number': '1' })
+    expect(defaults.description?.value).toBe('Deploy succeeded on main (https://github.com/acme/checkout-service/actions/runs/11872340561)')
+  })
+
+  it('skips a run that has not completed (a workflow_run trigger without types: [completed])', async () => {
+    const run = { ...failed, action: 'requested', workflow_run: { ...failed.workflow_run, status: 'queued', conclusion: null } }
+    expect((await resolve('workflow_run', run, { severity: 'high' })).result).toEqual({
+      skip: expect.stringContaining('types: [completed]')
+    })
+  })
+})
+
+describe('deployment_status', () => {
+  const status = eventFixture('deployment_status')
+  const deploySha = status.deployment.sha as string
+  const withState = (state: string) => ({ ...status, deployment_status: { ...status.deployment_status, state } })
+
+  it.each([
+    ['failure', 'failed'],
+    ['error', 'errored']
+  ])('files a %s: when the status was created, the environment and link, the PR of the deployed commit', async (state, word) => {
+    const { defaults, calls } = await resolve(
+      'deployment_status',
+      withState(state),
+      { severity: 'critical' },
+      { pulls: { [deploySha]: 198 } }
+    )
+    expect(shown(defaults)).toMatchObject({
+      reportedTime: ['2026-11-26T07:31:05.000Z', 'event'],
+      description: [
+        `Deployment to production ${word}: Health check failed after 3 attempts (https://deploy.acme.example/releases/812)`,
+        'event'
+      ],
+      prNumber: ['198', 'GitHub API'],
+      providerId: [`${REPO}/actions/runs/1234`, 'run']
+    })
+    expect(calls).toEqual([`pulls ${deploySha}`])
+  })
+
+  it.each(['success', 'pending', 'in_progress', 'inactive'])('skips a %s status', async state => {
+    const { result, calls } = await resolve('deployment_status', withState(state), { severity: 'critical' })
+    expect(result).toEqual({ skip: `Deployment to production is ${state}: only failure and error are incidents.` })
+    expect(calls).toEqual([])
+  })
+})
+
+describe('issues', () => {
+  const closed = eventFixture('issues')
+  const withIssue = (change: object, action = 'closed') => ({ ...closed, action, issue: { ...closed.issue, ...change } })
+
+  it('turns a closed incident issue into a full incident, with no API call', async () => {
+    const { defaults, calls } = await resolve('issues', 'issues')
+    expect(shown(defaults)).toEqual({
+      reportedTime: ['2026-11-25T14:02:11.000Z', 'event'],
+      resolutionTime: ['2026-11-25T15:47:40.000Z', 'event'],
+      description: ['Checkout returns 500 for card payments', 'event'],
+      reportedBy: ['mona', 'event'],
+      providerId: ['https://github.com/acme/checkout-service/issues/412', 'event'],
+      severity: ['high', 'event'],
+      affectedSystems: [['payments', 'database'], 'event'],
+      prNumber: ['203', 'event'],
+      repoUrl: [`https://github.com/${REPO}`, 'run']
+    })
+    expect(calls).toEqual([])
+  })
+
+  it("reads an issue form's answers, and a pull request in another repository makes that repository repo_url", async () => {
+    const { defaults } = await resolve('issues', 'issues-form')
+    expect(shown(defaults)).toMatchObject({
+      severity: ['medium', 'event'],
+      affectedSystems: [['search', 'catalog'], 'event'],
+      prNumber: ['88', 'event'],
+      repoUrl: ['https://github.com/acme/search-service', 'event']
+    })
+  })
+
+  it('lets a severity label win over the body, and the most severe label over others', async () => {
+    const labels = [...closed.issue.labels, { name: 'P1' }]
+    const { defaults } = await resolve('issues', withIssue({ labels, body: 'Severity: low\n\nCaused by #203' }))
+    expect(defaults.severity?.value).toBe('critical')
+  })
+
+  it.each([
+    [
+      'without the incident label',
+      withIssue({ labels: [{ name: 'bug' }] }),
+      "Issue https://github.com/acme/checkout-service/issues/412 has no 'incident' label: not an incident."
+    ],
+    [
+      'that was only labelled',
+      withIssue({ state: 'open', closed_at: null }, 'labeled'),
+      'Issue https://github.com/acme/checkout-service/issues/412 was labeled, not closed: an incident is filed when its issue is closed.'
+    ],
+    [
+      'closed as not planned',
+      withIssue({ state_reason: 'not_planned' }),
+      'Issue https://github.com/acme/checkout-service/issues/412 was closed as not planned (a duplicate or false alarm): nothing to file.'
+    ]
+  ])('skips an issue %s', async (_what, event, reason) => {
+    expect((await resolve('issues', event)).result).toEqual({ skip: reason })
+  })
+
+  it('uses incident-label to recognise an incident', async () => {
+    const event = withIssue({ labels: [{ name: 'Outage' }, { name: 'sev2' }] })
+    expect((await resolve('issues', event)).result).toHaveProperty('skip')
+    expect((await resolve('issues', event, { 'incident-label': 'outage' })).defaults.severity?.value).toBe('high')
+  })
+
+  it('fails saying what to write when the body names no pull request and no label gives a severity', async () => {
+    const event = withIssue({ labels: [{ name: 'incident' }], body: 'Fixed by #205' })
+    const failure = resolve('issues', event)
+    await expect(failure).rejects.toThrow(ContextError)
+    await expect(failure).rejects.toThrow(
+      'Issue https://github.com/acme/checkout-service/issues/412 has no severity: add a label such as severity:high, sev1 or P2 (or a "Severity: high" line to its body), or set severity. ' +
+        'Issue https://github.com/acme/checkout-service/issues/412 names no pull request: add a line such as "Caused by #203", "PR: #203" or the pull request\'s URL to its body, or set pr-number. ' +
+        'Then reopen and close the issue (a re-run would read the issue as it was).'
+    )
+  })
+
+  it('lets inputs stand in for what the issue lacks, and keeps the actor when the author is unknown', async () => {
+    const event = withIssue({ labels: [{ name: 'incident' }], body: null, user: null })
+    const { defaults } = await resolve('issues', event, { severity: 'low', 'pr-number': '9' })
+    expect(defaults.reportedBy).toEqual({ value: 'octocat', source: 'run' })
+    expect(defaults.severity).toBeUndefined()
+  })
+})
+
+describe('GitHub API failures, in words', () => {
+  const answered = (status: number, headers: Record<string, string> = {}, message = 'Resource not accessible by integration') =>
+    Object.assign(new Error(`${message} - https://docs.github.com/rest`), { status, response: { status, headers, data: { message } } })
+
+  it.each([
+    [
+      '403',
+      answered(403),
+      "GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read` to the job's `permissions:`"
+    ],
+    [
+      '404',
+      answered(404, {}, 'Not Found'),
+      "GitHub answered 404 Not Found (not found, which is also how GitHub answers a token without access). Add `actions: read` to the job's `permissions:`"
+    ],
+    [
+      'a spent rate limit',
+      answered(403, { 'x-ratelimit-remaining': '0' }, 'API rate limit exceeded'),
+      "GitHub's API rate limit for this token is used up (403)"
+    ],
+    [
+      '401',
+      answered(401, {}, 'Bad credentials'),
+      'GitHub rejected github-token (401 Bad credentials); pass github-token: ${{ github.token }}'
+    ],
+    ['502', answered(502, {}, 'Server Error'), 'GitHub answered 502 Server Error'],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { status: 500 }),
+      'the GitHub API could not be reached (connect ECONNREFUSED 127.0.0.1:9)'
+    ],
+    [
+      'a time-out',
+      Object.assign(new Error('The operation was aborted due to timeout'), { status: 500, cause: { name: 'TimeoutError' } }),
+      'the GitHub API did not answer within 30 s'
+    ]
+  ])('%s', (_what, error, words) => {
+    expect(explainFailure(error, 'actions: read', 30)).toBe(words)
+  })
+})
