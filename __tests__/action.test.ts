@@ -16,7 +16,14 @@ const file = (options: RunOptions & { inputs?: Record<string, string> } = {}) =>
   runAction({
     node: RUNNER_NODE,
     ...options,
-    inputs: { 'api-token': TOKEN, 'base-url': server.url, severity: 'high', 'reported-time': minutesAgo(45), 'pr-number': '44', ...options.inputs }
+    inputs: {
+      'api-token': TOKEN,
+      'base-url': server.url,
+      severity: 'high',
+      'reported-time': minutesAgo(45),
+      'pr-number': '44',
+      ...options.inputs
+    }
   })
 
 describe.each(NODES)('filing an incident from a workflow_dispatch step (%s)', (_label, node) => {
@@ -80,7 +87,11 @@ describe('the pull request, from the event or the GitHub API', () => {
       })
     )
     try {
-      const result = await file({ eventName: 'push', env: { GITHUB_API_URL: api.url }, inputs: { 'pr-number': '', 'github-token': 'ghs_github_token' } })
+      const result = await file({
+        eventName: 'push',
+        env: { GITHUB_API_URL: api.url },
+        inputs: { 'pr-number': '', 'github-token': 'ghs_github_token' }
+      })
       expect(result.code).toBe(0)
       expect(server.requests[0].json.pr_number).toBe('13')
       expect(result.summary).toContain('| Pull request | [#13](https://github.com/acme/checkout-service/pull/13) | GitHub API |')
@@ -96,9 +107,15 @@ describe('the pull request, from the event or the GitHub API', () => {
   it('fails with how to pass pr-number when the commit has no pull request', async () => {
     const api = await startServer(githubApi({ '/repos/acme/checkout-service/commits/0123456789abcdef0123456789abcdef01234567/pulls': [] }))
     try {
-      const result = await file({ eventName: 'push', env: { GITHUB_API_URL: api.url }, inputs: { 'pr-number': '', 'github-token': 'ghs_x' } })
+      const result = await file({
+        eventName: 'push',
+        env: { GITHUB_API_URL: api.url },
+        inputs: { 'pr-number': '', 'github-token': 'ghs_x' }
+      })
       expect(result.code).toBe(1)
-      expect(result.shown).toContain("::error::Input 'pr-number' could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)")
+      expect(result.shown).toContain(
+        "::error::Input 'pr-number' could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)"
+      )
       expect(server.requests).toHaveLength(0)
     } finally {
       await api.close()
@@ -140,8 +157,16 @@ describe('bad input', () => {
   })
 
   it.each([
-    ['a reported-time in the future', { 'reported-time': new Date(Date.now() + 3_600_000).toISOString() }, /Input 'reported-time' .* is in the future; accepted: a time no more than 5 minutes ahead of now/],
-    ['a resolution-time before the reported-time', { 'reported-time': minutesAgo(10), 'resolution-time': minutesAgo(20) }, /Input 'resolution-time' .* is before reported-time .*; accepted: a time at or after reported-time/],
+    [
+      'a reported-time in the future',
+      { 'reported-time': new Date(Date.now() + 3_600_000).toISOString() },
+      /Input 'reported-time' .* is in the future; accepted: a time no more than 5 minutes ahead of now/
+    ],
+    [
+      'a resolution-time before the reported-time',
+      { 'reported-time': minutesAgo(10), 'resolution-time': minutesAgo(20) },
+      /Input 'resolution-time' .* is before reported-time .*; accepted: a time at or after reported-time/
+    ],
     ['a missing severity', { severity: '' }, /Input 'severity' is required/],
     ['a missing token', { 'api-token': '' }, /Input 'api-token' is required: pass api-token: \$\{\{ secrets.HIVEL_API_TOKEN \}\}/]
   ])('refuses %s before sending', async (_what, inputs, message) => {
@@ -154,7 +179,10 @@ describe('bad input', () => {
 
 describe('the token', () => {
   it('falls back to HIVEL_API_TOKEN and never shows, even in debug output', async () => {
-    const result = await file({ inputs: { 'api-token': '' }, env: { HIVEL_API_TOKEN: TOKEN, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
+    const result = await file({
+      inputs: { 'api-token': '' },
+      env: { HIVEL_API_TOKEN: TOKEN, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
+    })
     expect(result.code).toBe(0)
     expect(server.requests[0].headers['x-api-token']).toBe(TOKEN)
     expect(result.log).toContain(`::add-mask::${TOKEN}`)
@@ -171,7 +199,9 @@ describe('the token', () => {
   ])('auth-header %s sends the token as Hivel expects', async (mode, headers) => {
     const result = await file({ inputs: { 'auth-header': mode } })
     expect(result.code).toBe(0)
-    expect({ authorization: server.requests[0].headers.authorization, 'x-api-token': server.requests[0].headers['x-api-token'] }).toEqual(headers)
+    expect({ authorization: server.requests[0].headers.authorization, 'x-api-token': server.requests[0].headers['x-api-token'] }).toEqual(
+      headers
+    )
   })
 })
 
@@ -180,7 +210,9 @@ describe('dry run', () => {
     const result = await file({ inputs: { 'dry-run': 'true', 'api-token': '' } })
     expect(result.code).toBe(0)
     expect(server.requests).toHaveLength(0)
-    expect(result.stdout).toContain(`Dry run: nothing is sent. The request would be:\nPOST ${server.url}/api/hooks/v1/incident\nAuthorization: ***\nX-API-Token: ***\n{\n  "severity": "high",`)
+    expect(result.stdout).toContain(
+      `Dry run: nothing is sent. The request would be:\nPOST ${server.url}/api/hooks/v1/incident\nAuthorization: ***\nX-API-Token: ***\n{\n  "severity": "high",`
+    )
     expect(result.outputs.incident_id).toBe('')
     expect(JSON.parse(result.outputs.payload)).toMatchObject({ severity: 'high', pr_number: '44' })
     expect(result.summary).toContain('### Hivel incident (dry run: nothing sent)')

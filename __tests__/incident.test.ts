@@ -7,7 +7,8 @@ const { InputError, parseAll, settingsSchema } = await import('../src/schema.js'
 const { setOutputs, writeSkipped, writeSummary } = await import('../src/report.js')
 
 const now = new Date('2026-11-26T10:00:00Z')
-const settings = (raw: Record<string, string>) => parseAll(settingsSchema(now, 'https://github.com', 'push'), { 'api-token': 't', severity: 'high', ...raw })
+const settings = (raw: Record<string, string>) =>
+  parseAll(settingsSchema(now, 'https://github.com', 'push'), { 'api-token': 't', severity: 'high', ...raw })
 const defaults = {
   resolutionTime: { value: now, source: 'default' as const },
   repoUrl: { value: 'https://github.com/acme/shop', source: 'run' as const },
@@ -48,7 +49,14 @@ describe('incident.ts: inputs over defaults', () => {
 
   it('leaves out optional fields that are empty rather than sending them blank', () => {
     const built = buildIncident(settings({ 'affected-systems': ' , ' }), { ...defaults, description: undefined }, now)
-    expect(Object.keys(built.payload).sort()).toEqual(['pr_number', 'repo_url', 'reported_by', 'reported_time', 'resolution_time', 'severity'])
+    expect(Object.keys(built.payload).sort()).toEqual([
+      'pr_number',
+      'repo_url',
+      'reported_by',
+      'reported_time',
+      'resolution_time',
+      'severity'
+    ])
   })
 
   it('names every missing required field by its input', () => {
@@ -72,8 +80,12 @@ describe('incident.ts: inputs over defaults', () => {
   })
 
   it('accepts a time up to 5 minutes ahead (clock drift) and no further', () => {
-    expect(() => buildIncident(settings({ 'reported-time': '2026-11-26T10:04:00Z', 'resolution-time': '2026-11-26T10:04:30Z' }), defaults, now)).not.toThrow()
-    expect(() => buildIncident(settings({ 'resolution-time': '2026-11-26T10:06:00Z' }), defaults, now)).toThrow(/resolution-time' 2026-11-26T10:06:00.000Z is in the future/)
+    expect(() =>
+      buildIncident(settings({ 'reported-time': '2026-11-26T10:04:00Z', 'resolution-time': '2026-11-26T10:04:30Z' }), defaults, now)
+    ).not.toThrow()
+    expect(() => buildIncident(settings({ 'resolution-time': '2026-11-26T10:06:00Z' }), defaults, now)).toThrow(
+      /resolution-time' 2026-11-26T10:06:00.000Z is in the future/
+    )
   })
 })
 
@@ -99,7 +111,9 @@ describe('report.ts: outputs and summary', () => {
 
   it('says why a skipped event filed nothing', async () => {
     await writeSkipped('Deployment status is success: only failure and error are incidents.')
-    expect(core.written.join('')).toBe('### Hivel incident not filed\n\nDeployment status is success: only failure and error are incidents.')
+    expect(core.written.join('')).toBe(
+      '### Hivel incident not filed\n\nDeployment status is success: only failure and error are incidents.'
+    )
   })
 
   it('writes nothing outside a runner', async () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   // A critical incident stands for a rejected token, echoed back as some servers do.
   server = await startServer((req, res, count) => {
     if (req.json?.severity === 'critical') res.writeHead(401).end(`bad token ${TOKEN}`)
-    else hivel(req, res, count)
+    else void hivel(req, res, count)
   })
 })
 afterAll(() => server.close())
@@ -28,7 +28,13 @@ beforeEach(() => {
   for (const key of Object.keys(core.inputs)) delete core.inputs[key]
   process.env = { ...saved }
   const event = join(dir, 'event.json')
-  writeFileSync(event, JSON.stringify({ action: 'closed', issue: { html_url: 'https://github.com/acme/shop/issues/1', title: 't', created_at: minutesAgo(9), labels: [] } }))
+  writeFileSync(
+    event,
+    JSON.stringify({
+      action: 'closed',
+      issue: { html_url: 'https://github.com/acme/shop/issues/1', title: 't', created_at: minutesAgo(9), labels: [] }
+    })
+  )
   Object.assign(process.env, {
     GITHUB_EVENT_NAME: 'workflow_dispatch',
     GITHUB_EVENT_PATH: event,
@@ -41,7 +47,14 @@ beforeEach(() => {
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_STEP_SUMMARY: join(dir, 'summary')
   })
-  Object.assign(core.inputs, { 'api-token': TOKEN, 'base-url': server.url, severity: 'high', 'reported-time': minutesAgo(30), 'pr-number': '5', 'max-attempts': '1' })
+  Object.assign(core.inputs, {
+    'api-token': TOKEN,
+    'base-url': server.url,
+    severity: 'high',
+    'reported-time': minutesAgo(30),
+    'pr-number': '5',
+    'max-attempts': '1'
+  })
 })
 
 const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, v]))
@@ -66,7 +79,10 @@ describe('main.ts: one run of the action', () => {
   it('reports each bad input as an error, then fails once', async () => {
     Object.assign(core.inputs, { severity: 'x'.repeat(256), 'pr-number': 'nope' })
     await run()
-    expect(core.error.mock.calls.map(([m]) => String(m).split(' ').slice(0, 2).join(' '))).toEqual(["Input 'severity'", "Input 'pr-number'"])
+    expect(core.error.mock.calls.map(([m]) => String(m).split(' ').slice(0, 2).join(' '))).toEqual([
+      "Input 'severity'",
+      "Input 'pr-number'"
+    ])
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid (see above); nothing was sent to Hivel.')
     expect(server.requests).toHaveLength(0)

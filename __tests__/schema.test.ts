@@ -94,7 +94,9 @@ describe('schema.ts: pull request numbers', () => {
 
   it.each(['0', '-3', '4.5', 'abc', '#', 'https://github.com/acme/shop/issues/44', '99999999999999999999'])('refuses %s', raw => {
     expect(parsePrNumber(raw)).toBeUndefined()
-    expect(problems({ 'api-token': 't', 'pr-number': raw })[0]).toMatch(/^Input 'pr-number' .* Accepted: a positive number \(44\), #44, or the pull request's URL$/)
+    expect(problems({ 'api-token': 't', 'pr-number': raw })[0]).toMatch(
+      /^Input 'pr-number' .* Accepted: a positive number \(44\), #44, or the pull request's URL$/
+    )
   })
 })
 
@@ -109,7 +111,9 @@ describe('schema.ts: repository URL', () => {
   })
 
   it('refuses something that is not a repository', () => {
-    expect(problems({ 'api-token': 't', 'repo-url': 'just-a-name' })[0]).toMatch(/^Input 'repo-url' "just-a-name" is not a repository\. Accepted: owner\/repo/)
+    expect(problems({ 'api-token': 't', 'repo-url': 'just-a-name' })[0]).toMatch(
+      /^Input 'repo-url' "just-a-name" is not a repository\. Accepted: owner\/repo/
+    )
   })
 })
 
@@ -142,21 +146,21 @@ describe('schema.ts: base URL', () => {
 describe('schema.ts: switches and numbers', () => {
   it('reads booleans in any case and refuses anything else', () => {
     expect(parse({ 'dry-run': 'TRUE', 'fail-on-error': 'False' })).toMatchObject({ 'dry-run': true, 'fail-on-error': false })
-    expect(problems({ 'api-token': 't', 'dry-run': 'yes' })).toEqual(["Input 'dry-run' \"yes\" is not a boolean. Accepted: true or false"])
+    expect(problems({ 'api-token': 't', 'dry-run': 'yes' })).toEqual(['Input \'dry-run\' "yes" is not a boolean. Accepted: true or false'])
   })
 
   it('accepts auth-header modes in any case', () => {
     expect(parse({ 'auth-header': 'X-API-Token' })['auth-header']).toBe('x-api-token')
     expect(problems({ 'api-token': 't', 'auth-header': 'basic' })).toEqual([
-      "Input 'auth-header' \"basic\" is not accepted. Accepted: both, authorization, x-api-token, bearer"
+      'Input \'auth-header\' "basic" is not accepted. Accepted: both, authorization, x-api-token, bearer'
     ])
   })
 
   it('bounds max-attempts and timeout-seconds', () => {
     expect(parse({ 'max-attempts': '1', 'timeout-seconds': '2.5' })).toMatchObject({ 'max-attempts': 1, 'timeout-seconds': 2.5 })
     expect(problems({ 'api-token': 't', 'max-attempts': '11', 'timeout-seconds': '0' })).toEqual([
-      "Input 'max-attempts' \"11\" is not accepted. Accepted: a whole number from 1 to 10",
-      "Input 'timeout-seconds' \"0\" is not accepted. Accepted: a number from 1 to 600"
+      'Input \'max-attempts\' "11" is not accepted. Accepted: a whole number from 1 to 10',
+      'Input \'timeout-seconds\' "0" is not accepted. Accepted: a number from 1 to 600'
     ])
     expect(problems({ 'api-token': 't', 'max-attempts': '2.5' })).toHaveLength(1)
   })
@@ -182,7 +186,9 @@ describe('schema.ts: the token', () => {
 
 describe('schema.ts: hostile input', () => {
   it('refuses NUL, broken UTF-8 and inputs over 64 KiB, naming each input', () => {
-    expect(problems({ 'api-token': 't', description: 'a\0b', 'reported-by': 'bad \uFFFD text', 'provider-id': 'p'.repeat(70_000) })).toEqual([
+    expect(
+      problems({ 'api-token': 't', description: 'a\0b', 'reported-by': 'bad \uFFFD text', 'provider-id': 'p'.repeat(70_000) })
+    ).toEqual([
       "Input 'description' contains a NUL character; only text is accepted",
       "Input 'reported-by' is not valid UTF-8 text",
       "Input 'provider-id' is 70000 characters long; at most 65536 are accepted"
@@ -192,12 +198,22 @@ describe('schema.ts: hostile input', () => {
 
 describe('schema.ts: every problem at once', () => {
   it('lists all bad inputs in one error, in input order', () => {
-    const list = problems({ 'reported-time': '2024-08-01T10:00', 'pr-number': 'abc', 'base-url': 'http://example.com', 'max-attempts': '0' }, 'push')
+    const list = problems(
+      { 'reported-time': '2024-08-01T10:00', 'pr-number': 'abc', 'base-url': 'http://example.com', 'max-attempts': '0' },
+      'push'
+    )
     // Each input's own rules first, then what is missing.
-    expect(list.map(p => /^Input '([^']+)'/.exec(p)?.[1])).toEqual(['base-url', 'reported-time', 'pr-number', 'max-attempts', 'api-token', 'severity'])
+    expect(list.map(p => /^Input '([^']+)'/.exec(p)?.[1])).toEqual([
+      'base-url',
+      'reported-time',
+      'pr-number',
+      'max-attempts',
+      'api-token',
+      'severity'
+    ])
     expect(list[5]).toBe("Input 'severity' is required: set severity to low, medium, high or critical (or an alias such as sev1 or p2)")
     expect(list[1]).toBe(
-      "Input 'reported-time' \"2024-08-01T10:00\" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now"
+      'Input \'reported-time\' "2024-08-01T10:00" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
     )
   })
 })

@@ -52,9 +52,20 @@ export function parseOutputFile(text) {
  * @param {RunOptions} options
  * @returns {Promise<RunResult>}
  */
-export async function runAction({ inputs = {}, eventName = 'workflow_dispatch', event = {}, env = {}, node = process.execPath, timeoutMs = 120_000 } = {}) {
+export async function runAction({
+  inputs = {},
+  eventName = 'workflow_dispatch',
+  event = {},
+  env = {},
+  node = process.execPath,
+  timeoutMs = 120_000
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hivel-run-'))
-  const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_EVENT_PATH: join(dir, 'event.json') }
+  const files = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_EVENT_PATH: join(dir, 'event.json')
+  }
   writeFileSync(files.GITHUB_OUTPUT, '')
   writeFileSync(files.GITHUB_STEP_SUMMARY, '')
   writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(event))
@@ -90,6 +101,9 @@ export async function runAction({ inputs = {}, eventName = 'workflow_dispatch', 
   const outputs = parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
   const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
   rmSync(dir, { recursive: true, force: true })
-  const shown = log.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+  const shown = log
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
   return { code, stdout, stderr, log, shown, outputs, summary, ms }
 }

@@ -29,7 +29,9 @@ export async function run(): Promise<void> {
     const url = `${settings['base-url']}${INCIDENT_PATH}`
     if (settings['dry-run']) {
       const headers = Object.keys(authHeaders('', settings['auth-header'])).map(h => `${h}: ***`)
-      core.info(`Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(built.payload, null, 2)}`)
+      core.info(
+        `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(built.payload, null, 2)}`
+      )
       setOutputs('', built.payload)
       await writeSummary(built, { dryRun: true })
       return
@@ -50,7 +52,9 @@ export async function run(): Promise<void> {
     const message = clean(error instanceof Error ? error.message : String(error), [raw['api-token'], raw['github-token']], 4000)
     if (error instanceof InputError) {
       for (const problem of error.problems) core.error(clean(problem, [raw['api-token']], 1000))
-      core.setFailed(`${error.problems.length === 1 ? 'An input is' : `${error.problems.length} inputs are`} invalid (see above); nothing was sent to Hivel.`)
+      core.setFailed(
+        `${error.problems.length === 1 ? 'An input is' : `${error.problems.length} inputs are`} invalid (see above); nothing was sent to Hivel.`
+      )
     } else if (error instanceof DeliveryError && !failOnError) {
       core.warning(`${message} (fail-on-error is false, so the step succeeds.)`)
       setOutputs('', built?.payload)

@@ -24,7 +24,9 @@ export async function writeSummary(built: Built, outcome: { incidentId?: string;
   if (!hasSummary()) return
   const { payload, sources } = built
   const recovery = formatDuration(Date.parse(payload.resolution_time) - Date.parse(payload.reported_time))
-  const pr = payload.repo_url.startsWith('http') ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})` : `#${payload.pr_number}`
+  const pr = payload.repo_url.startsWith('http')
+    ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})`
+    : `#${payload.pr_number}`
   const source = (field: keyof Payload) => sources[field] ?? ''
   const row = (label: string, field: keyof Payload | undefined, value: string | undefined) =>
     value ? `| ${label} | ${value} | ${field ? source(field) : ''} |` : undefined

@@ -94,7 +94,10 @@ const text = v.pipe(
   v.trim()
 )
 
-const limited = v.pipe(text, v.maxLength(FIELD_LIMIT, i => `is ${i.input.length} characters long; Hivel accepts at most ${FIELD_LIMIT}`))
+const limited = v.pipe(
+  text,
+  v.maxLength(FIELD_LIMIT, i => `is ${i.input.length} characters long; Hivel accepts at most ${FIELD_LIMIT}`)
+)
 
 const time = (now: Date) =>
   v.pipe(
@@ -128,7 +131,9 @@ const number = (min: number, max: number, integer: boolean) =>
       const n = Number(dataset.value)
       const ok = dataset.value !== '' && Number.isFinite(n) && n >= min && n <= max && (!integer || Number.isInteger(n))
       if (ok) return n
-      addIssue({ message: `"${dataset.value}" is not accepted. Accepted: ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` })
+      addIssue({
+        message: `"${dataset.value}" is not accepted. Accepted: ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`
+      })
       return NEVER
     })
   )
@@ -181,7 +186,9 @@ const list = v.pipe(
     }
     const long = items.find(i => i.length > FIELD_LIMIT)
     if (long) {
-      addIssue({ message: `has an item of ${long.length} characters ("${long.slice(0, 20)}…"); Hivel accepts at most ${FIELD_LIMIT} per item` })
+      addIssue({
+        message: `has an item of ${long.length} characters ("${long.slice(0, 20)}…"); Hivel accepts at most ${FIELD_LIMIT} per item`
+      })
       return NEVER
     }
     return items
@@ -199,7 +206,9 @@ const repoUrl = (serverUrl: string) =>
         return NEVER
       }
       if (url) return url
-      addIssue({ message: `"${dataset.value}" is not a repository. Accepted: owner/repo or the repository's URL (https://github.com/owner/repo)` })
+      addIssue({
+        message: `"${dataset.value}" is not a repository. Accepted: owner/repo or the repository's URL (https://github.com/owner/repo)`
+      })
       return NEVER
     })
   )
@@ -221,40 +230,42 @@ const SEVERITY_REQUIRED = 'is required: set severity to low, medium, high or cri
  * severity (from labels), so anywhere else a missing one is reported with the other inputs.
  */
 export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
-  v.pipe(v.object({
-    'api-token': v.optional(text),
-    'base-url': v.optional(baseUrl, DEFAULT_BASE_URL),
-    severity: v.optional(severity),
-    description: v.optional(text),
-    'affected-systems': v.optional(list),
-    'reported-time': v.optional(time(now)),
-    'resolution-time': v.optional(time(now)),
-    'reported-by': v.optional(limited),
-    'provider-id': v.optional(limited),
-    'repo-url': v.optional(repoUrl(serverUrl)),
-    'pr-number': v.optional(prNumber),
-    'github-token': v.optional(text),
-    'auth-header': v.optional(oneOf(AUTH_HEADERS), 'both'),
-    'dry-run': v.optional(boolean, 'false'),
-    'fail-on-error': v.optional(boolean, 'true'),
-    'max-attempts': v.optional(number(1, MAX_ATTEMPTS_LIMIT, true), '4'),
-    'timeout-seconds': v.optional(number(1, TIMEOUT_LIMIT_SECONDS, false), '30'),
-    'retry-on-server-error': v.optional(boolean, 'false'),
-    'incident-label': v.optional(limited, 'incident'),
-    'skip-successful-runs': v.optional(boolean, 'true')
-  }),
-  v.forward(
-    v.partialCheck(
-      [['api-token'], ['dry-run']],
-      i => i['dry-run'] || i['api-token'] !== undefined,
-      'is required: pass api-token: ${{ secrets.HIVEL_API_TOKEN }} or set the HIVEL_API_TOKEN environment variable (only a dry-run needs none)'
+  v.pipe(
+    v.object({
+      'api-token': v.optional(text),
+      'base-url': v.optional(baseUrl, DEFAULT_BASE_URL),
+      severity: v.optional(severity),
+      description: v.optional(text),
+      'affected-systems': v.optional(list),
+      'reported-time': v.optional(time(now)),
+      'resolution-time': v.optional(time(now)),
+      'reported-by': v.optional(limited),
+      'provider-id': v.optional(limited),
+      'repo-url': v.optional(repoUrl(serverUrl)),
+      'pr-number': v.optional(prNumber),
+      'github-token': v.optional(text),
+      'auth-header': v.optional(oneOf(AUTH_HEADERS), 'both'),
+      'dry-run': v.optional(boolean, 'false'),
+      'fail-on-error': v.optional(boolean, 'true'),
+      'max-attempts': v.optional(number(1, MAX_ATTEMPTS_LIMIT, true), '4'),
+      'timeout-seconds': v.optional(number(1, TIMEOUT_LIMIT_SECONDS, false), '30'),
+      'retry-on-server-error': v.optional(boolean, 'false'),
+      'incident-label': v.optional(limited, 'incident'),
+      'skip-successful-runs': v.optional(boolean, 'true')
+    }),
+    v.forward(
+      v.partialCheck(
+        [['api-token'], ['dry-run']],
+        i => i['dry-run'] || i['api-token'] !== undefined,
+        'is required: pass api-token: ${{ secrets.HIVEL_API_TOKEN }} or set the HIVEL_API_TOKEN environment variable (only a dry-run needs none)'
+      ),
+      ['api-token']
     ),
-    ['api-token']
-  ),
-  v.forward(
-    v.partialCheck([['severity']], i => eventName === 'issues' || i.severity !== undefined, SEVERITY_REQUIRED),
-    ['severity']
-  ))
+    v.forward(
+      v.partialCheck([['severity']], i => eventName === 'issues' || i.severity !== undefined, SEVERITY_REQUIRED),
+      ['severity']
+    )
+  )
 
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>
 export type InputName = keyof Settings
@@ -263,17 +274,28 @@ export type InputName = keyof Settings
 export const payloadSchema = (now: Date) =>
   v.pipe(
     v.object({
-      description: v.optional(v.pipe(v.string(), v.transform(s => truncate(s)))),
+      description: v.optional(
+        v.pipe(
+          v.string(),
+          v.transform(s => truncate(s))
+        )
+      ),
       severity: v.pipe(v.string(SEVERITY_REQUIRED), v.minLength(1), v.maxLength(FIELD_LIMIT)),
       affected_systems: v.optional(v.array(v.pipe(v.string(), v.maxLength(FIELD_LIMIT)))),
       reported_time: v.pipe(
         v.date(`is required: set reported-time to when the incident began. Accepted: ${TIME_FORMS}`),
-        v.check(d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS, i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`)
+        v.check(
+          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
+        )
       ),
       reported_by: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
       resolution_time: v.pipe(
         v.date(),
-        v.check(d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS, i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`)
+        v.check(
+          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
+        )
       ),
       provider_id: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
       repo_url: v.pipe(v.string('is required: set repo-url to owner/repo or the repository URL'), v.minLength(1), v.maxLength(FIELD_LIMIT)),
@@ -286,7 +308,8 @@ export const payloadSchema = (now: Date) =>
       v.partialCheck(
         [['reported_time'], ['resolution_time']],
         i => i.resolution_time.getTime() >= i.reported_time.getTime(),
-        i => `${i.input.resolution_time.toISOString()} is before reported-time ${i.input.reported_time.toISOString()}; accepted: a time at or after reported-time`
+        i =>
+          `${i.input.resolution_time.toISOString()} is before reported-time ${i.input.reported_time.toISOString()}; accepted: a time at or after reported-time`
       ),
       ['resolution_time']
     )

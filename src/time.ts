@@ -1,7 +1,6 @@
 /** Turns the time forms the action accepts into instants, and durations into words. */
 
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
 const EPOCH = /^\d+(?:\.\d+)?$/
 // Below this an epoch number is seconds (up to year 5138), above it milliseconds.
 const EPOCH_MS_THRESHOLD = 1e11
