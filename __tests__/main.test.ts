@@ -106,6 +106,14 @@ describe('main.ts: one run of the action', () => {
     expect(outputs().incident_id).toBe('')
   })
 
+  it('fails when a default cannot be looked up, even with fail-on-error false, and sends nothing', async () => {
+    process.env.GITHUB_EVENT_NAME = 'push'
+    Object.assign(core.inputs, { 'pr-number': '', 'github-token': '', 'fail-on-error': 'false' })
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^github-token is empty, so the GitHub API cannot be asked/))
+    expect(server.requests).toHaveLength(0)
+  })
+
   it('skips with a notice when the event says there is no incident', async () => {
     process.env.GITHUB_EVENT_NAME = 'issues'
     await run()
