@@ -514,3 +514,52 @@ describe('GitHub API failures, in words', () => {
     expect(explainFailure(error, 'actions: read', 30)).toBe(words)
   })
 })
+
+describe('sparse events and environments', () => {
+  it('reads a bare environment as empty rather than failing', () => {
+    expect(runEnv({})).toEqual({
+      eventName: '',
+      eventPath: undefined,
+      repository: '',
+      serverUrl: 'https://github.com',
+      sha: '',
+      actor: undefined,
+      workflow: undefined,
+      runId: 0,
+      runAttempt: 1
+    })
+  })
+
+  it('with no repository or event file, offers only the time it was resolved', async () => {
+    const { api, calls } = fakeApi({})
+    const d = (await resolveDefaults(
+      settingsFor('workflow_dispatch', { severity: 'high', 'reported-time': 'now', description: 'x', 'pr-number': '1' }),
+      runEnv({}),
+      now,
+      api
+    )) as Defaults
+    expect(Object.entries(d).filter(([, value]) => value !== undefined)).toEqual([['resolutionTime', { value: now, source: 'default' }]])
+    expect(calls).toEqual([])
+  })
+
+  it('names an unnamed workflow run by its commit, and words each conclusion', async () => {
+    const run = eventFixture('workflow_run')
+    const bare = (conclusion: string | null) => ({
+      workflow_run: { ...run.workflow_run, name: null, head_branch: null, conclusion, pull_requests: [{ number: 3 }] }
+    })
+    const sha7 = String(run.workflow_run.head_sha).slice(0, 7)
+    const described = async (conclusion: string | null) =>
+      (await resolve('workflow_run', bare(conclusion), { severity: 'high', 'skip-successful-runs': 'false' })).defaults.description?.value
+    expect(await described('timed_out')).toMatch(new RegExp(`^A workflow timed out at ${sha7} \\(`))
+    expect(await described('cancelled')).toMatch(/^A workflow was cancelled at /)
+    expect(await described('action_required')).toMatch(/^A workflow needs approval at /)
+    expect(await described('neutral')).toMatch(/^A workflow ended neutral at /)
+  })
+
+  it('describes a deployment status with no environment, description or link', async () => {
+    const status = eventFixture('deployment_status')
+    const bare = { deployment: { sha: status.deployment.sha }, deployment_status: { state: 'failure', created_at: '2026-11-26T07:31:05Z' } }
+    const { defaults } = await resolve('deployment_status', bare, { severity: 'high', 'pr-number': '2' })
+    expect(defaults.description?.value).toBe('Deployment to an environment failed')
+  })
+})
