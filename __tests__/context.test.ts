@@ -1,4 +1,4 @@
-/** context.ts: the label and body readers, and resolveDefaults for each situation with a stand-in GitHubApi. */
+/** context.ts and issue-text.ts: the label and body readers, and resolveDefaults for each situation with a stand-in GitHubApi. */
 import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,16 +10,9 @@ import { EventName, eventFixture, job, REPO, RUN_URL, SHA } from '../__fixtures_
 import type { Job, RunApi } from '../src/github-api.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const {
-  ContextError,
-  pullRequestFromBody,
-  resolveDefaults,
-  runEnv,
-  severityFromBody,
-  severityFromLabels,
-  systemsFromBody,
-  systemsFromLabels
-} = await import('../src/context.js')
+const { ContextError, resolveDefaults, runEnv } = await import('../src/context.js')
+const { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } =
+  await import('../src/issue-text.js')
 const { explainFailure, GitHubApiError } = await import('../src/github-api.js')
 const { parseAll, settingsSchema } = await import('../src/schema.js')
 type Defaults = Exclude<Awaited<ReturnType<typeof resolveDefaults>>, { skip: string }>
