@@ -15,7 +15,7 @@ import { cpus, release, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ARCHIVE_TARGET, INDEX_BUDGET, ROOT, archive, bytes, distDiffersFromHead, distSizes } from './check-size.mjs'
-import { ACTION, parseOutputFile } from './run-action.mjs'
+import { ACTION, parseOutputFile, prepareRunner } from './run-action.mjs'
 import { hivel, startServer } from './stand-in.mjs'
 
 const TARGET_WALL = 1.25
@@ -69,10 +69,9 @@ function rssWrapper() {
 }
 const rss = rssWrapper()
 
-/** The environment a runner gives a step, with every incident input set so no GitHub API call is needed. */
-function stepEnv(/** @type {string} */ baseUrl, /** @type {string} */ dir) {
-  /** @type {Record<string, string>} */
-  const inputs = {
+/** Every incident input, so the action needs no GitHub API call. */
+function stepInputs(/** @type {string} */ baseUrl) {
+  return {
     'api-token': TOKEN,
     'base-url': baseUrl,
     severity: 'high',
@@ -85,23 +84,6 @@ function stepEnv(/** @type {string} */ baseUrl, /** @type {string} */ dir) {
     'repo-url': 'acme/checkout-service',
     'pr-number': '44',
     'dry-run': String(dryRun)
-  }
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    RUNNER_TEMP: dir,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_EVENT_PATH: join(dir, 'event.json'),
-    GITHUB_REPOSITORY: 'acme/checkout-service',
-    GITHUB_SERVER_URL: 'https://github.com',
-    // A dead port: a GitHub API call would fail the run, and the bench with it.
-    GITHUB_API_URL: 'http://127.0.0.1:9',
-    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_WORKFLOW: 'Deploy',
-    GITHUB_RUN_ID: '1234',
-    GITHUB_RUN_ATTEMPT: '1',
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]))
   }
 }
 
@@ -156,18 +138,15 @@ function readOutputs(/** @type {string} */ file) {
  * @returns {Promise<Sample>}
  */
 async function step(subject, baseUrl, withRss) {
-  const dir = mkdtempSync(join(tmpdir(), 'hivel-bench-run-'))
+  // A dead GITHUB_API_URL (prepareRunner's): a GitHub API call would fail the run, and the bench with it.
+  const { dir, files, env } = prepareRunner({ inputs: stepInputs(baseUrl) })
   try {
-    const env = stepEnv(baseUrl, dir)
-    writeFileSync(env.GITHUB_EVENT_PATH, '{}')
-    const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
-    for (const file of Object.values(files)) writeFileSync(file, '')
     const rssFile = join(dir, 'rss')
     const wrapped = withRss ? rss.wrap(subject.argv, rssFile) : { argv: subject.argv, env: {} }
     let log = ''
     const started = performance.now()
     const child = spawn(wrapped.argv[0], wrapped.argv.slice(1), {
-      env: { ...env, ...files, ...wrapped.env },
+      env: { ...env, ...wrapped.env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     const exited = new Promise(resolve => child.on('exit', code => resolve([code, performance.now()])))

@@ -49,17 +49,11 @@ export function parseOutputFile(text) {
 }
 
 /**
- * @param {RunOptions} options
- * @returns {Promise<RunResult>}
+ * A runner's workspace for one step: a fresh folder with the event, output and summary files, and
+ * the environment the runner would give the step (inputs as INPUT_* variables, hyphens kept).
+ * @param {Pick<RunOptions, 'inputs' | 'eventName' | 'event' | 'env'>} options
  */
-export async function runAction({
-  inputs = {},
-  eventName = 'workflow_dispatch',
-  event = {},
-  env = {},
-  node = process.execPath,
-  timeoutMs = 120_000
-} = {}) {
+export function prepareRunner({ inputs = {}, eventName = 'workflow_dispatch', event = {}, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'hivel-run-'))
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
@@ -69,6 +63,7 @@ export async function runAction({
   writeFileSync(files.GITHUB_OUTPUT, '')
   writeFileSync(files.GITHUB_STEP_SUMMARY, '')
   writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(event))
+  /** @type {Record<string, string>} */
   const childEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
@@ -87,6 +82,15 @@ export async function runAction({
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
     ...env
   }
+  return { dir, files, env: childEnv }
+}
+
+/**
+ * @param {RunOptions} options
+ * @returns {Promise<RunResult>}
+ */
+export async function runAction({ inputs, eventName, event, env, node = process.execPath, timeoutMs = 120_000 } = {}) {
+  const { dir, files, env: childEnv } = prepareRunner({ inputs, eventName, event, env })
   const started = performance.now()
   const child = spawn(node, [ACTION], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
