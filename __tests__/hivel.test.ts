@@ -49,18 +49,21 @@ beforeEach(() => {
   jest.clearAllMocks()
 })
 
+/** A delivery to `baseUrl` with the tests' defaults. */
+const deliveryTo = (baseUrl: string, options: Partial<Delivery> = {}): Delivery => ({
+  baseUrl,
+  token: TOKEN,
+  authHeader: 'both',
+  maxAttempts: 4,
+  timeoutSeconds: 2,
+  retryOnServerError: false,
+  ...options
+})
+
 /** Sends to a fresh stand-in with `handler`; resolves to the id, or the error thrown. */
 async function send(handler: Handler, options: Partial<Delivery> = {}, c = clock()) {
   server = await startServer(handler)
-  const delivery: Delivery = {
-    baseUrl: server.url,
-    token: TOKEN,
-    authHeader: 'both',
-    maxAttempts: 4,
-    timeoutSeconds: 2,
-    retryOnServerError: false,
-    ...options
-  }
+  const delivery = deliveryTo(server.url, options)
   const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
   return { outcome, requests: server.requests, sleeps: c.sleeps, lines: core.info.mock.calls.map(call => String(call[0])) }
 }
@@ -100,14 +103,7 @@ describe('hivel.ts: what is retried', () => {
 
   it('retries a refused connection, and says so in each line', async () => {
     const c = clock()
-    const delivery: Delivery = {
-      baseUrl: `http://127.0.0.1:${await closedPort()}`,
-      token: TOKEN,
-      authHeader: 'both',
-      maxAttempts: 3,
-      timeoutSeconds: 2,
-      retryOnServerError: false
-    }
+    const delivery = deliveryTo(`http://127.0.0.1:${await closedPort()}`, { maxAttempts: 3, timeoutSeconds: 2 })
     const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
     expect(core.info.mock.calls.map(call => call[0])).toEqual([
       'Attempt 1 of 3: connection refused; retrying in 0.5 s',
@@ -167,14 +163,7 @@ describe('hivel.ts: what is retried', () => {
     const front = await startTlsFront(certificate, plain.port)
     try {
       const c = clock()
-      const delivery: Delivery = {
-        baseUrl: `https://localhost:${front.port}`,
-        token: TOKEN,
-        authHeader: 'both',
-        maxAttempts: 3,
-        timeoutSeconds: 2,
-        retryOnServerError: false
-      }
+      const delivery = deliveryTo(`https://localhost:${front.port}`, { maxAttempts: 3, timeoutSeconds: 2 })
       const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
       expect(plain.requests).toHaveLength(0)
       expect(c.sleeps).toEqual([])
@@ -194,14 +183,7 @@ describe('hivel.ts: through a proxy', () => {
     const c = clock()
     process.env.HTTPS_PROXY = proxyUrl
     try {
-      const delivery: Delivery = {
-        baseUrl: 'https://hivel.test',
-        token: TOKEN,
-        authHeader: 'both',
-        maxAttempts: 2,
-        timeoutSeconds: 0.5,
-        retryOnServerError: false
-      }
+      const delivery = deliveryTo('https://hivel.test', { maxAttempts: 2, timeoutSeconds: 0.5 })
       return { outcome: (await sendIncident(payload, delivery, c).catch((error: unknown) => error)) as Error, sleeps: c.sleeps }
     } finally {
       delete process.env.HTTPS_PROXY
