@@ -1,6 +1,6 @@
 /** The built action, run as the runner runs it, against a stand-in Hivel on 127.0.0.1. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { githubApi, hivel, minutesAgo, runAction, RunOptions, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { hivel, minutesAgo, runAction, RunOptions, Server, startServer, TOKEN } from '../__fixtures__/action.js'
 import { NODES, RUNNER_NODE } from '../__fixtures__/nodes.js'
 
 let server: Server
@@ -69,57 +69,12 @@ describe.each(NODES)('filing an incident from a workflow_dispatch step (%s)', (_
   })
 })
 
-describe('the pull request, from the event or the GitHub API', () => {
+// The GitHub API look-ups (push, workflow_run, deployment_status) are in situations.test.ts.
+describe('the pull request, from the event', () => {
   it('takes the number of a pull_request event without asking the API', async () => {
     const result = await file({ eventName: 'pull_request', event: { pull_request: { number: 71 } }, inputs: { 'pr-number': '' } })
     expect(result.code).toBe(0)
     expect(server.requests[0].json.pr_number).toBe('71')
-  })
-
-  it('asks the GitHub API for the merged pull request of a pushed commit, with github-token only', async () => {
-    const sha = '0123456789abcdef0123456789abcdef01234567'
-    const api = await startServer(
-      githubApi({
-        [`/repos/acme/checkout-service/commits/${sha}/pulls`]: [
-          { number: 12, merged_at: null },
-          { number: 13, merged_at: '2026-11-26T08:00:00Z' }
-        ]
-      })
-    )
-    try {
-      const result = await file({
-        eventName: 'push',
-        env: { GITHUB_API_URL: api.url },
-        inputs: { 'pr-number': '', 'github-token': 'ghs_github_token' }
-      })
-      expect(result.code).toBe(0)
-      expect(server.requests[0].json.pr_number).toBe('13')
-      expect(result.summary).toContain('| Pull request | [#13](https://github.com/acme/checkout-service/pull/13) | GitHub API |')
-      expect(api.requests.map(r => r.url.split('?')[0])).toContain(`/repos/acme/checkout-service/commits/${sha}/pulls`)
-      expect(new Set(api.requests.map(r => r.headers.authorization))).toEqual(new Set(['token ghs_github_token']))
-      expect(JSON.stringify(api.requests)).not.toContain(TOKEN)
-      expect(JSON.stringify(server.requests)).not.toContain('ghs_github_token')
-    } finally {
-      await api.close()
-    }
-  })
-
-  it('fails with how to pass pr-number when the commit has no pull request', async () => {
-    const api = await startServer(githubApi({ '/repos/acme/checkout-service/commits/0123456789abcdef0123456789abcdef01234567/pulls': [] }))
-    try {
-      const result = await file({
-        eventName: 'push',
-        env: { GITHUB_API_URL: api.url },
-        inputs: { 'pr-number': '', 'github-token': 'ghs_x' }
-      })
-      expect(result.code).toBe(1)
-      expect(result.shown).toContain(
-        "::error::Input 'pr-number' could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)"
-      )
-      expect(server.requests).toHaveLength(0)
-    } finally {
-      await api.close()
-    }
   })
 })
 
