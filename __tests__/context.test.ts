@@ -91,10 +91,11 @@ describe('the issue form in .github/ISSUE_TEMPLATE/incident.yml', () => {
   }
   /** The issue body GitHub writes from the form's answers: each label as a heading, "_No response_" when empty. */
   const bodyFrom = (answers: Record<string, string>) =>
-    template.body
-      .filter(f => f.type !== 'markdown')
-      .map(f => `### ${f.attributes.label}\n\n${answers[f.id ?? ''] || '_No response_'}`)
-      .join('\n\n')
+    form(
+      Object.fromEntries(
+        template.body.filter(f => f.type !== 'markdown').map(f => [f.attributes.label ?? '', answers[f.id ?? ''] || '_No response_'])
+      )
+    )
 
   it('labels the issue incident and offers the four severities', () => {
     expect(template.labels).toEqual(['incident'])

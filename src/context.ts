@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { GitHubApi, Job, MissingTokenError, RunApi } from './github-api.js'
 import { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } from './issue-text.js'
-import { FIELD_LIMIT, Settings } from './schema.js'
+import { FIELD_LIMIT, Settings, truncate } from './schema.js'
 
 /** Where a field's value came from, shown in the job summary. */
 export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
@@ -136,11 +136,11 @@ const labelNames = (labels: (Label | string)[] = []) => labels.map(l => (typeof 
 
 /** Text and a link in Hivel's 255 characters: the text is shortened so that the link survives. */
 function withLink(text: string, link: string | undefined): string {
-  if (!link) return text
-  const room = FIELD_LIMIT - link.length - 3
-  const fitted = text.length <= room ? text : `${text.slice(0, Math.max(room - 1, 0))}…`
-  return `${fitted} (${link})`
+  return link ? `${truncate(text, FIELD_LIMIT - link.length - ' ()'.length)} (${link})` : text
 }
+
+/** A failed look-up, with the input that would have made it unnecessary. */
+const orSet = (input: string) => (error: Error) => Promise.reject(new ContextError(`${error.message}. Or set ${input}.`))
 
 /** Job names listed until they would not fit, then "and N more". */
 function jobList(names: string[], room: number): string {
@@ -294,9 +294,7 @@ export async function resolveDefaults(settings: Settings, env: RunEnv, now: Date
     await fromRunJobs(d, github, env, needsStart)
   }
   if (!settings['pr-number'] && !d.prNumber && found.prSha) {
-    const pr = await github
-      .pullRequestForCommit(found.prSha)
-      .catch((error: Error) => Promise.reject(new ContextError(`${error.message}. Or set pr-number.`)))
+    const pr = await github.pullRequestForCommit(found.prSha).catch(orSet('pr-number'))
     if (pr) {
       core.info(`Pull request #${pr} is the one commit ${found.prSha.slice(0, 7)} belongs to (GitHub API).`)
       d.prNumber = { value: String(pr), source: 'GitHub API' }
@@ -319,7 +317,7 @@ async function fromRunJobs(d: Defaults, api: RunApi, env: RunEnv, required: bool
   try {
     jobs = await api.jobs(env.runId, env.runAttempt)
   } catch (error) {
-    if (required) throw new ContextError(`${(error as Error).message}. Or set reported-time.`)
+    if (required) return orSet('reported-time')(error as Error)
     // Without a token the user chose not to ask GitHub; any other failure is worth a line in the log.
     const log = error instanceof MissingTokenError ? core.debug : core.info
     log(`No default description: ${(error as Error).message}.`)
@@ -339,9 +337,7 @@ async function fromRunJobs(d: Defaults, api: RunApi, env: RunEnv, required: bool
     d.reportedTime = { value: new Date(failed[0].completed_at ?? ''), source: 'GitHub API' }
     return
   }
-  const began = await api
-    .runStartedAt(env.runId, env.runAttempt)
-    .catch((error: Error) => Promise.reject(new ContextError(`${error.message}. Or set reported-time.`)))
+  const began = await api.runStartedAt(env.runId, env.runAttempt).catch(orSet('reported-time'))
   if (began) {
     core.info(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`)
     d.reportedTime = { value: new Date(began), source: 'GitHub API' }
