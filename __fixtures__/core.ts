@@ -22,5 +22,8 @@ export const summary = {
     written.push(text)
     return summary
   },
-  write: jest.fn(async () => summary)
+  write: jest.fn(async () => summary),
+  emptyBuffer() {
+    return summary
+  }
 }

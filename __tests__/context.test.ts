@@ -1,4 +1,4 @@
-/** context.ts and issue-text.ts: the label and body readers, and resolveDefaults for each situation with a stand-in GitHubApi. */
+/** context.ts and issue-text.ts: the label and body readers, and resolveDraft for each situation with a stand-in GitHubApi. */
 import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,15 +7,16 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import * as core from '../__fixtures__/core.js'
 import { EventName, eventFixture, job, REPO, RUN_URL, SHA } from '../__fixtures__/github.js'
-import type { Job, RunApi } from '../src/github-api.js'
+import type { Deployment, DeploymentStatus, GitHubApi, Job, Run } from '../src/github-api.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { ContextError, resolveDefaults, runEnv } = await import('../src/context.js')
+const { resolveDraft, runEnv } = await import('../src/context.js')
+const { remainingProblems } = await import('../src/live.js')
 const { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } =
   await import('../src/issue-text.js')
 const { explainFailure, GitHubApiError } = await import('../src/github-api.js')
 const { parseAll, settingsSchema } = await import('../src/schema.js')
-type Defaults = Exclude<Awaited<ReturnType<typeof resolveDefaults>>, { skip: string }>
+type Defaults = Exclude<Awaited<ReturnType<typeof resolveDraft>>, { skip: string }>['defaults']
 
 const now = new Date('2026-11-26T10:00:00Z')
 const tmp = mkdtempSync(join(tmpdir(), 'context-test-'))
@@ -164,15 +165,36 @@ describe('the pull request an issue body names', () => {
 })
 
 /** A GitHubApi that answers from a table and records each call. */
-function fakeApi(answers: { jobs?: Job[] | Error; started?: string | Error; pulls?: Record<string, number> } = {}) {
+function fakeApi(
+  answers: {
+    jobs?: Job[] | Error
+    started?: string | Error
+    pulls?: Record<string, number>
+    runs?: Run[]
+    attempts?: Record<string, Run>
+    deployments?: Deployment[]
+    statuses?: Record<number, DeploymentStatus>
+  } = {}
+) {
   const calls: string[] = []
   const answer = <T>(value: T | Error | undefined): Promise<T | undefined> =>
     value instanceof Error ? Promise.reject(value) : Promise.resolve(value)
-  const api: RunApi = {
-    jobs: (runId, attempt) => (calls.push(`jobs ${runId}/${attempt}`), answer(answers.jobs).then(jobs => jobs ?? [])),
-    runStartedAt: (runId, attempt) => (calls.push(`run ${runId}/${attempt}`), answer(answers.started)),
-    pullRequestForCommit: sha => (calls.push(`pulls ${sha}`), answer(answers.pulls?.[sha]))
+  async function* list<T>(what: string, items: T[] = []) {
+    calls.push(what)
+    yield* items
   }
+  const api = {
+    jobs: (runId: number, attempt: number) => (calls.push(`jobs ${runId}/${attempt}`), answer(answers.jobs).then(jobs => jobs ?? [])),
+    runAttempt: (runId: number, attempt: number) => {
+      calls.push(`run ${runId}/${attempt}`)
+      const known = answers.attempts?.[`${runId}/${attempt}`]
+      return known ? Promise.resolve(known) : answer(answers.started).then(started => ({ run_started_at: started }) as Run)
+    },
+    pullRequestForCommit: (sha: string) => (calls.push(`pulls ${sha}`), answer(answers.pulls?.[sha])),
+    workflowRuns: (id: number, branch?: string) => list(`runs ${id} ${branch}`, answers.runs),
+    deployments: (environment: string) => list(`deployments ${environment}`, answers.deployments),
+    latestDeploymentStatus: (id: number) => (calls.push(`status ${id}`), Promise.resolve(answers.statuses?.[id]))
+  } as unknown as GitHubApi
   return { api, calls }
 }
 
@@ -208,8 +230,8 @@ async function resolve(
   answers: Parameters<typeof fakeApi>[0] = {}
 ) {
   const { api, calls } = fakeApi(answers)
-  const result = await resolveDefaults(settingsFor(eventName, raw), envFor(eventName, event), now, api)
-  return { result, calls, defaults: result as Defaults }
+  const result = await resolveDraft(settingsFor(eventName, raw), envFor(eventName, event), now, api)
+  return { result, calls, defaults: 'skip' in result ? ({} as Defaults) : result.defaults }
 }
 
 /** Each default as [value, source], times as ISO strings. */
@@ -273,7 +295,7 @@ describe('the rollback case: a push (or any) run', () => {
       "Could not list the jobs of run 1234: GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read` to the job's `permissions:`"
     )
     const failure = resolve('push', 'push', { severity: 'high', 'pr-number': '5' }, { jobs: refused })
-    await expect(failure).rejects.toThrow(ContextError)
+    await expect(failure).rejects.toThrow(GitHubApiError)
     await expect(failure).rejects.toThrow(/Add `actions: read` to the job's `permissions:`\. Or set reported-time\.$/)
   })
 
@@ -307,12 +329,93 @@ describe('the rollback case: a push (or any) run', () => {
   })
 })
 
-describe('workflow_run', () => {
-  const failed = eventFixture('workflow_run')
-  const headSha = failed.workflow_run.head_sha as string
+describe('workflow_run: filed when the workflow recovers', () => {
+  const failedEvent = eventFixture('workflow_run')
+  const recovering = { ...failedEvent.workflow_run, id: 900, conclusion: 'success', updated_at: '2026-11-26T11:26:52Z' }
+  const succeeded = { ...failedEvent, workflow_run: recovering }
+  const run = (id: number, conclusion: string | null, updatedAt: string, sha = `sha${id}`) =>
+    ({
+      ...failedEvent.workflow_run,
+      id,
+      conclusion,
+      head_sha: sha,
+      created_at: updatedAt,
+      updated_at: updatedAt,
+      html_url: `${RUN_URL}x${id}`
+    }) as Run
 
-  it('takes the time the run finished, its branch and URL, and the pull request of its head commit', async () => {
-    const { defaults, calls } = await resolve('workflow_run', failed, { severity: 'high' }, { pulls: { [headSha]: 203 } })
+  it("spans the outage from the first failed run to this success, blaming the first failure's pull request", async () => {
+    const runs = [
+      run(901, 'failure', '2026-11-26T12:00:00Z'), // newer than the event: not part of it
+      recovering as Run,
+      run(899, 'failure', '2026-11-26T10:30:00Z'),
+      run(898, 'cancelled', '2026-11-26T10:10:00Z'),
+      run(897, 'timed_out', '2026-11-26T08:14:52Z'),
+      run(896, 'success', '2026-11-26T07:00:00Z'),
+      run(895, 'failure', '2026-11-26T06:00:00Z')
+    ]
+    const { defaults, calls } = await resolve('workflow_run', succeeded, { severity: 'high' }, { runs, pulls: { sha897: 203 } })
+    expect(shown(defaults)).toMatchObject({
+      reportedTime: ['2026-11-26T08:14:52.000Z', 'GitHub API'],
+      resolutionTime: ['2026-11-26T11:26:52.000Z', 'event'],
+      description: [`Deploy failed on main for 3 h 12 min (2 failed runs) until ${recovering.html_url}`, 'event'],
+      providerId: [`${REPO}/actions/runs/897`, 'event'],
+      reportedBy: ['mona', 'event'],
+      prNumber: ['203', 'GitHub API']
+    })
+    expect(calls).toEqual(['runs 80331244 main', 'pulls sha897'])
+  })
+
+  it('skips a success after a success: nothing to recover from', async () => {
+    const runs = [recovering as Run, run(899, 'cancelled', '2026-11-26T10:30:00Z'), run(898, 'success', '2026-11-26T10:00:00Z')]
+    const { result } = await resolve('workflow_run', succeeded, { severity: 'high' }, { runs })
+    expect(result).toEqual({ skip: expect.stringContaining('the previous run succeeded: nothing to recover from') })
+  })
+
+  it('reads earlier attempts of a re-run first: a failed attempt 1 and a successful attempt 2 are an outage', async () => {
+    const attempt2 = { ...succeeded, workflow_run: { ...recovering, run_attempt: 2 } }
+    const attempts = { '900/1': { ...run(900, 'failure', '2026-11-26T11:00:00Z'), run_attempt: 1 } }
+    const runs = [run(899, 'success', '2026-11-26T10:30:00Z')]
+    const { defaults, calls } = await resolve('workflow_run', attempt2, { severity: 'high', 'pr-number': '5' }, { runs, attempts })
+    expect(defaults.reportedTime?.value.toISOString()).toBe('2026-11-26T11:00:00.000Z')
+    expect(defaults.providerId?.value).toBe(`${REPO}/actions/runs/900`)
+    expect(calls).toEqual(['run 900/1', 'runs 80331244 main'])
+  })
+
+  it('files from the earliest failure seen when no success is within the look-back', async () => {
+    const runs = [
+      run(899, 'failure', '2026-11-26T10:30:00Z'),
+      run(898, 'failure', '2026-11-26T10:00:00Z'),
+      run(897, 'success', '2026-11-26T09:00:00Z')
+    ]
+    const { result } = await resolve('workflow_run', succeeded, { severity: 'high', 'pr-number': '5', 'look-back': '2 runs' }, { runs })
+    const draft = result as Exclude<typeof result, { skip: string }>
+    expect(draft.outage?.cutShort).toBe('no successful run was found within the look-back (2 runs)')
+    expect(draft.defaults.reportedTime?.value.toISOString()).toBe('2026-11-26T10:00:00.000Z')
+  })
+
+  it.each([
+    ['failure', 'the incident is filed when Deploy next succeeds on main (file-on: failure files it now)'],
+    ['timed_out', 'the incident is filed when Deploy next succeeds on main'],
+    ['cancelled', 'concluded cancelled: neither a failure nor a recovery'],
+    ['skipped', 'concluded skipped: neither a failure nor a recovery'],
+    ['action_required', 'concluded action_required'],
+    [null, 'has not completed']
+  ])('skips a run that concluded %s, asking nothing', async (conclusion, reason) => {
+    const event = { ...failedEvent, workflow_run: { ...failedEvent.workflow_run, conclusion } }
+    const { result, calls } = await resolve('workflow_run', event, { severity: 'high' })
+    expect(result).toEqual({ skip: expect.stringContaining(reason) })
+    expect(calls).toEqual([])
+  })
+
+  it('with file-on: failure, files a failed run at once (time to notice) and skips a success', async () => {
+    const headSha = failedEvent.workflow_run.head_sha as string
+    const { defaults, calls } = await resolve(
+      'workflow_run',
+      failedEvent,
+      { severity: 'high', 'file-on': 'failure' },
+      { pulls: { [headSha]: 203 } }
+    )
     expect(shown(defaults)).toMatchObject({
       reportedTime: ['2026-11-26T08:14:52.000Z', 'event'],
       description: ['Deploy failed on main (https://github.com/acme/checkout-service/actions/runs/11872340561)', 'event'],
@@ -320,69 +423,80 @@ describe('workflow_run', () => {
       prNumber: ['203', 'GitHub API']
     })
     expect(calls).toEqual([`pulls ${headSha}`])
-  })
-
-  it("takes the run's first pull request without asking", async () => {
-    const withPr = { ...failed, workflow_run: { ...failed.workflow_run, pull_requests: [{ number: 207 }, { number: 190 }] } }
-    const { defaults, calls } = await resolve('workflow_run', withPr, { severity: 'high' })
-    expect(defaults.prNumber).toEqual({ value: '207', source: 'event' })
-    expect(calls).toEqual([])
-  })
-
-  it.each([
-    ['success', 'concluded success: no incident to file (skip-successful-runs: false files one anyway)'],
-    ['skipped', 'concluded skipped']
-  ])('skips a run that concluded %s', async (conclusion, reason) => {
-    const run = { ...failed, workflow_run: { ...failed.workflow_run, conclusion } }
-    const { result, calls } = await resolve('workflow_run', run, { severity: 'high' })
-    expect(result).toEqual({ skip: expect.stringContaining(reason) })
-    expect(calls).toEqual([])
-  })
-
-  it('files a successful run when skip-successful-runs is false', async () => {
-    const run = { ...failed, workflow_run: { ...failed.workflow_run, conclusion: 'success' } }
-    const { defaults } = await resolve('workflow_run', run, { severity: 'high', 'skip-successful-runs': 'false', 'pr-number': '1' })
-    expect(defaults.description?.value).toBe('Deploy succeeded on main (https://github.com/acme/checkout-service/actions/runs/11872340561)')
+    expect((await resolve('workflow_run', succeeded, { severity: 'high', 'file-on': 'failure' })).result).toHaveProperty('skip')
   })
 
   it('skips a run that has not completed (a workflow_run trigger without types: [completed])', async () => {
-    const run = { ...failed, action: 'requested', workflow_run: { ...failed.workflow_run, status: 'queued', conclusion: null } }
-    expect((await resolve('workflow_run', run, { severity: 'high' })).result).toEqual({
+    const event = { ...failedEvent, action: 'requested', workflow_run: { ...failedEvent.workflow_run, status: 'queued', conclusion: null } }
+    expect((await resolve('workflow_run', event, { severity: 'high' })).result).toEqual({
       skip: expect.stringContaining('types: [completed]')
     })
   })
 })
 
-describe('deployment_status', () => {
+describe('deployment_status: filed when the environment recovers', () => {
   const status = eventFixture('deployment_status')
-  const deploySha = status.deployment.sha as string
-  const withState = (state: string) => ({ ...status, deployment_status: { ...status.deployment_status, state } })
+  const withState = (state: string, createdAt = '2026-11-26T10:43:05Z') => ({
+    ...status,
+    deployment_status: { ...status.deployment_status, state, created_at: createdAt }
+  })
+  const deployment = (id: number, createdAt: string) =>
+    ({ id, sha: `sha${id}`, environment: 'production', created_at: createdAt }) as Deployment
+  const at = (state: string, createdAt: string) => ({ state, created_at: createdAt }) as DeploymentStatus
 
-  it.each([
-    ['failure', 'failed'],
-    ['error', 'errored']
-  ])('files a %s: when the status was created, the environment and link, the PR of the deployed commit', async (state, word) => {
+  it('spans failure → error → success, and success after inactive ends the look-back', async () => {
+    const id = status.deployment.id as number
+    const deployments = [
+      deployment(id, '2026-11-26T10:40:00Z'),
+      deployment(11, '2026-11-26T08:00:00Z'),
+      deployment(10, '2026-11-26T07:24:40Z'),
+      deployment(9, '2026-11-26T07:00:00Z')
+    ]
+    const statuses = {
+      11: at('error', '2026-11-26T08:05:00Z'),
+      10: at('failure', '2026-11-26T07:31:05Z'),
+      9: at('inactive', '2026-11-26T07:10:00Z')
+    }
     const { defaults, calls } = await resolve(
       'deployment_status',
-      withState(state),
+      withState('success'),
       { severity: 'critical' },
-      { pulls: { [deploySha]: 198 } }
+      { deployments, statuses, pulls: { sha10: 198 } }
     )
     expect(shown(defaults)).toMatchObject({
-      reportedTime: ['2026-11-26T07:31:05.000Z', 'event'],
+      reportedTime: ['2026-11-26T07:31:05.000Z', 'GitHub API'],
+      resolutionTime: ['2026-11-26T10:43:05.000Z', 'event'],
       description: [
-        `Deployment to production ${word}: Health check failed after 3 attempts (https://deploy.acme.example/releases/812)`,
+        'Deployment to production failed for 3 h 12 min (2 failed deployments) until https://deploy.acme.example/releases/812',
         'event'
       ],
       prNumber: ['198', 'GitHub API'],
-      providerId: [`${REPO}/actions/runs/1234`, 'run']
+      providerId: [`${REPO}/deployments/10`, 'event']
     })
-    expect(calls).toEqual([`pulls ${deploySha}`])
+    expect(calls).toEqual(['deployments production', 'status 11', 'status 10', 'status 9', 'pulls sha10'])
   })
 
-  it.each(['success', 'pending', 'in_progress', 'inactive'])('skips a %s status', async state => {
+  it.each(['failure', 'error'])('waits on a %s for the recovery, or files it at once with file-on: failure', async state => {
+    const waiting = await resolve('deployment_status', withState(state), { severity: 'critical' })
+    expect(waiting.result).toEqual({ skip: expect.stringContaining('the incident is filed when a deployment to production next succeeds') })
+    const { defaults } = await resolve('deployment_status', withState(state, '2026-11-26T07:31:05Z'), {
+      severity: 'critical',
+      'file-on': 'failure',
+      'pr-number': '1'
+    })
+    expect(shown(defaults)).toMatchObject({
+      reportedTime: ['2026-11-26T07:31:05.000Z', 'event'],
+      description: [
+        `Deployment to production ${state === 'error' ? 'errored' : 'failed'}: Health check failed after 3 attempts (https://deploy.acme.example/releases/812)`,
+        'event'
+      ],
+      providerId: [`${REPO}/deployments/${status.deployment.id}`, 'event']
+    })
+  })
+
+  it.each(['pending', 'in_progress', 'inactive'])('skips a %s status', async state => {
     const { result, calls } = await resolve('deployment_status', withState(state), { severity: 'critical' })
-    expect(result).toEqual({ skip: `Deployment to production is ${state}: only failure and error are incidents.` })
+    expect(result).toEqual({ skip: expect.stringContaining(`is ${state}: neither a failure nor a recovery`) })
     expect(calls).toEqual([])
   })
 })
@@ -451,9 +565,8 @@ describe('issues', () => {
 
   it('fails saying what to write when the body names no pull request and no label gives a severity', async () => {
     const event = withIssue({ labels: [{ name: 'incident' }], body: 'Fixed by #205' })
-    const failure = resolve('issues', event)
-    await expect(failure).rejects.toThrow(ContextError)
-    await expect(failure).rejects.toThrow(
+    const { result } = await resolve('issues', event)
+    expect(remainingProblems(result as Exclude<typeof result, { skip: string }>, settingsFor('issues'))).toBe(
       'Issue https://github.com/acme/checkout-service/issues/412 has no severity: add a label such as severity:high, sev1 or P2 (or a "Severity: high" line to its body), or set severity. ' +
         'Issue https://github.com/acme/checkout-service/issues/412 names no pull request: add a line such as "Caused by #203", "PR: #203" or the pull request\'s URL to its body, or set pr-number. ' +
         'Then reopen and close the issue (a re-run would read the issue as it was).'
@@ -526,34 +639,36 @@ describe('sparse events and environments', () => {
 
   it('with no repository or event file, offers only the time it was resolved', async () => {
     const { api, calls } = fakeApi({})
-    const d = (await resolveDefaults(
+    const draft = await resolveDraft(
       settingsFor('workflow_dispatch', { severity: 'high', 'reported-time': 'now', description: 'x', 'pr-number': '1' }),
       runEnv({}),
       now,
       api
-    )) as Defaults
+    )
+    const d = (draft as Exclude<typeof draft, { skip: string }>).defaults
     expect(Object.entries(d).filter(([, value]) => value !== undefined)).toEqual([['resolutionTime', { value: now, source: 'default' }]])
     expect(calls).toEqual([])
   })
 
-  it('names an unnamed workflow run by its commit, and words each conclusion', async () => {
-    const run = eventFixture('workflow_run')
-    const bare = (conclusion: string | null) => ({
-      workflow_run: { ...run.workflow_run, name: null, head_branch: null, conclusion, pull_requests: [{ number: 3 }] }
+  it('names an unnamed workflow run by its commit, and words each failed conclusion', async () => {
+    const event = eventFixture('workflow_run')
+    const bare = (conclusion: string) => ({
+      workflow_run: { ...event.workflow_run, name: null, head_branch: null, conclusion, pull_requests: [{ number: 3 }] }
     })
-    const sha7 = String(run.workflow_run.head_sha).slice(0, 7)
-    const described = async (conclusion: string | null) =>
-      (await resolve('workflow_run', bare(conclusion), { severity: 'high', 'skip-successful-runs': 'false' })).defaults.description?.value
-    expect(await described('timed_out')).toMatch(new RegExp(`^A workflow timed out at ${sha7} \\(`))
-    expect(await described('cancelled')).toMatch(/^A workflow was cancelled at /)
-    expect(await described('action_required')).toMatch(/^A workflow needs approval at /)
-    expect(await described('neutral')).toMatch(/^A workflow ended neutral at /)
+    const sha7 = String(event.workflow_run.head_sha).slice(0, 7)
+    const described = async (conclusion: string) =>
+      (await resolve('workflow_run', bare(conclusion), { severity: 'high', 'file-on': 'failure' })).defaults.description?.value
+    expect(await described('timed_out')).toMatch(new RegExp(`^The workflow timed out at ${sha7} \\(`))
+    expect(await described('startup_failure')).toMatch(/^The workflow failed to start at /)
   })
 
   it('describes a deployment status with no environment, description or link', async () => {
     const status = eventFixture('deployment_status')
-    const bare = { deployment: { sha: status.deployment.sha }, deployment_status: { state: 'failure', created_at: '2026-11-26T07:31:05Z' } }
-    const { defaults } = await resolve('deployment_status', bare, { severity: 'high', 'pr-number': '2' })
+    const bare = {
+      deployment: { id: 7, sha: status.deployment.sha },
+      deployment_status: { state: 'failure', created_at: '2026-11-26T07:31:05Z' }
+    }
+    const { defaults } = await resolve('deployment_status', bare, { severity: 'high', 'pr-number': '2', 'file-on': 'failure' })
     expect(defaults.description?.value).toBe('Deployment to an environment failed')
   })
 })

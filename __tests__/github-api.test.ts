@@ -56,7 +56,7 @@ describe('github-api.ts: asking GitHub for defaults', () => {
     }
     routes['/repos/acme/shop/actions/runs/7/attempts/2'] = { run_started_at: '2026-11-26T07:59:00Z', created_at: '2026-11-26T07:58:00Z' }
     expect((await api.jobs(7, 2)).map(j => j.name)).toEqual(['build', 'deploy'])
-    expect(await api.runStartedAt(7, 2)).toBe('2026-11-26T07:59:00Z')
+    expect((await api.runAttempt(7, 2)).run_started_at).toBe('2026-11-26T07:59:00Z')
   })
 
   it('names the permission to add when GitHub answers 403 or 404', async () => {

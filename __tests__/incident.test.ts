@@ -99,7 +99,7 @@ describe('report.ts: outputs and summary', () => {
   })
 
   it('shows the incident as a table with time to recovery and sources, escaping markdown', async () => {
-    await writeSummary(built, { incidentId: 'inc-9', dryRun: false })
+    await writeSummary(built, { status: 'filed', incidentId: 'inc-9' })
     const text = core.written.join('')
     expect(text).toContain('### Hivel incident inc-9 filed')
     expect(text).toContain('| Description | Broke \\| things \\<b\\>\\*here\\*\\</b\\> | input |')
@@ -123,7 +123,7 @@ describe('report.ts: outputs and summary', () => {
   })
 
   it('says when the incident was not filed, and why', async () => {
-    await writeSummary(built, { dryRun: false, problem: 'Hivel answered HTTP 503' })
+    await writeSummary(built, { status: 'failed', problem: 'Hivel answered HTTP 503', error: new Error('x') })
     const text = core.written.join('')
     expect(text).toContain('### Hivel incident not filed')
     expect(text).toContain('> [!WARNING]\n> Hivel answered HTTP 503')

@@ -25,7 +25,7 @@ const {
 const { parseTime, toIsoUtc } = await import('../src/time.js')
 type Settings = import('../src/schema.js').Settings
 type Payload = import('../src/incident.js').Payload
-type Defaults = import('../src/context.js').Defaults
+type Defaults = import('../src/situations/draft.js').Defaults
 
 const now = new Date('2026-11-26T10:00:00Z')
 const SERVER_URL = 'https://github.com'

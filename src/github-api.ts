@@ -1,8 +1,14 @@
 /**
- * The few GitHub API reads the action makes to fill in defaults. Octokit is loaded only when one
- * is needed, so a run with every input given never pays for it. Only github-token is sent here.
+ * The GitHub API reads and writes the action makes: defaults for one incident, the history an
+ * outage is read from, and the record of what was filed. Octokit is loaded only when a call is
+ * made, so a run with every input given never pays for it. Only github-token is sent here.
+ *
+ * GitHub's rate limit is a budget shared by the repository's workflows: lists are read in pages of
+ * 100, a commit's pull request is asked once, and every answer's x-ratelimit-* headers pace the next
+ * request (waiting for the reset when it is near, stopping with RateLimitError when it is not).
  */
 import * as core from '@actions/core'
+import { clean } from './redact.js'
 
 type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>
 
@@ -20,16 +26,88 @@ export interface Job {
   completed_at: string | null
 }
 
-/** What the defaults ask GitHub; an interface so tests can answer without a server. */
-export interface RunApi {
-  pullRequestForCommit(sha: string): Promise<number | undefined>
-  jobs(runId: number, attempt: number): Promise<Job[]>
-  runStartedAt(runId: number, attempt: number): Promise<string | undefined>
+/** A workflow run (or one attempt of it), as far as outages need it. */
+export interface Run {
+  id: number
+  name?: string | null
+  run_attempt?: number
+  status?: string | null
+  conclusion?: string | null
+  head_branch?: string | null
+  head_sha: string
+  html_url: string
+  created_at: string
+  updated_at: string
+  run_started_at?: string
+  workflow_id?: number
+  pull_requests?: { number: number }[] | null
+  actor?: { login: string } | null
+  triggering_actor?: { login: string } | null
+}
+
+/** A deployment, and its latest status once read. */
+export interface Deployment {
+  id: number
+  sha: string
+  environment: string
+  created_at: string
+  creator?: { login: string } | null
+}
+
+/** A deployment status. */
+export interface DeploymentStatus {
+  id?: number
+  state: string
+  created_at: string
+  description?: string | null
+  environment?: string
+  target_url?: string | null
+  log_url?: string | null
+  creator?: { login: string } | null
+}
+
+/** A comment on an issue or pull request. */
+export interface Comment {
+  id: number
+  body?: string
+  html_url: string
+}
+
+/** An issue (or pull request) as the issues API lists it. */
+export interface Issue {
+  number: number
+  html_url: string
+  title: string
+  body?: string | null
+  created_at: string
+  closed_at?: string | null
+  state_reason?: string | null
+  comments?: number
+  user?: { login: string } | null
+  labels?: ({ name: string } | string)[]
+  pull_request?: unknown
+}
+
+/** A pull request, as far as reverts and records need it. */
+export interface Pull {
+  number: number
+  html_url: string
+  title: string
+  body?: string | null
+  merged_at?: string | null
+  merge_commit_sha?: string | null
+  user?: { login: string } | null
+  labels?: ({ name: string } | string)[]
+  head?: { ref: string }
+  base?: { ref: string; repo?: { full_name?: string; default_branch?: string } }
 }
 
 /** A failed GitHub API call, worded as what the user can do about it. */
 export class GitHubApiError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
     super(message)
     this.name = 'GitHubApiError'
   }
@@ -38,11 +116,14 @@ export class GitHubApiError extends Error {
 /** github-token is empty, so nothing can be asked. */
 export class MissingTokenError extends GitHubApiError {}
 
+/** The rate limit is used up and resets later than the action may wait: stop, and say when to resume. */
+export class RateLimitError extends GitHubApiError {}
+
 /** Octokit's RequestError, as far as the wording needs it. */
 interface RequestFailure {
   status?: number
   message: string
-  response?: { status: number; headers: Record<string, string | undefined>; data?: unknown }
+  response?: { status: number; headers: Record<string, string | number | undefined>; data?: unknown }
 }
 
 /** Why a call failed, in words: a permission to add, a rate limit, a time-out or the network. */
@@ -54,10 +135,10 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
     const cause = (error as { cause?: { name?: string } }).cause
     return cause?.name === 'TimeoutError' || /timeout/i.test(failure.message)
       ? `the GitHub API did not answer within ${timeoutSeconds} s`
-      : `the GitHub API could not be reached (${failure.message})`
+      : `the GitHub API could not be reached (${clean(failure.message, [])})`
   }
-  const said = githubMessage(response.data) ?? failure.message
-  if ((response.status === 403 || response.status === 429) && response.headers['x-ratelimit-remaining'] === '0') {
+  const said = clean(githubMessage(response.data) ?? failure.message, [], 300)
+  if ((response.status === 403 || response.status === 429) && String(response.headers['x-ratelimit-remaining']) === '0') {
     return `GitHub's API rate limit for this token is used up (${response.status})`
   }
   if (response.status === 401) return `GitHub rejected github-token (401 ${said}); pass github-token: \${{ github.token }}`
@@ -74,15 +155,45 @@ function githubMessage(data: unknown): string | undefined {
   return typeof message === 'string' && message ? message : undefined
 }
 
-/** A client that asks the GitHub API for what the event does not carry. */
-export class GitHubApi implements RunApi {
+/** How the client paces itself; injected by tests to make waits instant. */
+export interface Pacing {
+  /** The longest wait for a rate-limit reset, in seconds; a later reset stops with RateLimitError. */
+  maxWaitSeconds: number
+  sleep(ms: number): Promise<void>
+  now(): number
+}
+
+const realPacing: Pacing = {
+  maxWaitSeconds: 300,
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  now: () => Date.now()
+}
+
+/** Secondary rate limits are retried this often before the call fails. */
+const SECONDARY_RETRIES = 2
+const PAGE = 100
+
+type Headers = Record<string, string | number | undefined>
+
+/** A client that asks the GitHub API for what the event does not carry, and keeps the record. */
+export class GitHubApi {
   private octokit?: Promise<Octokit>
+  private readonly pullsOfCommit = new Map<string, Promise<number | undefined>>()
+  private readonly pacing: Pacing
+  /** The last rate-limit state GitHub reported. */
+  private remaining?: number
+  private resetAt?: number
+  /** Requests made, for the log and the bench. */
+  requests = 0
 
   constructor(
     private readonly token: string | undefined,
-    private readonly repo: Repo,
-    private readonly timeoutSeconds = 30
-  ) {}
+    readonly repo: Repo,
+    private readonly timeoutSeconds = 30,
+    pacing: Partial<Pacing> = {}
+  ) {
+    this.pacing = { ...realPacing, ...pacing }
+  }
 
   private client(): Promise<Octokit> {
     if (!this.token) {
@@ -93,13 +204,61 @@ export class GitHubApi implements RunApi {
     this.octokit ??= import('@actions/github').then(github => {
       const octokit = github.getOctokit(token)
       // Octokit waits forever by default; every request (each page too) gets the limit of a Hivel attempt.
-      // A before hook, because only changes to the options object itself reach the request.
-      octokit.hook.before('request', options => {
-        options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
+      // Wrapped, so that pages read by paginate are paced like single requests.
+      octokit.hook.wrap('request', async (request, options) => {
+        for (let retry = 0; ; retry++) {
+          await this.waitForBudget()
+          this.requests++
+          try {
+            const response = await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(ms) } })
+            this.note(response.headers)
+            return response
+          } catch (error) {
+            const headers = (error as RequestFailure).response?.headers
+            if (headers) this.note(headers)
+            const wait = this.secondaryWait(error as RequestFailure)
+            if (wait === undefined || retry >= SECONDARY_RETRIES) throw error
+            core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
+            await this.pacing.sleep(wait)
+          }
+        }
       })
       return octokit
     })
     return this.octokit
+  }
+
+  private note(headers: Headers): void {
+    const remaining = Number(headers['x-ratelimit-remaining'])
+    const reset = Number(headers['x-ratelimit-reset'])
+    if (Number.isFinite(remaining)) this.remaining = remaining
+    if (Number.isFinite(reset)) this.resetAt = reset * 1000
+  }
+
+  /** Waits for the reset when the budget is spent and the reset is near; otherwise stops. */
+  private async waitForBudget(): Promise<void> {
+    if (this.remaining !== 0 || this.resetAt === undefined) return
+    const wait = this.resetAt - this.pacing.now() + 1000
+    if (wait <= 0) return
+    const at = new Date(this.resetAt).toISOString().replace(/\.\d+Z$/, 'Z')
+    if (wait > this.pacing.maxWaitSeconds * 1000) {
+      throw new RateLimitError(
+        `GitHub's API rate limit for this token is used up until ${at}, later than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
+      )
+    }
+    core.info(`GitHub's API rate limit is used up; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
+    await this.pacing.sleep(wait)
+    this.remaining = undefined
+  }
+
+  /** How long a secondary rate limit (403/429 with retry-after, or the primary one spent) asks to wait. */
+  private secondaryWait(failure: RequestFailure): number | undefined {
+    const response = failure.response
+    if (!response || (response.status !== 403 && response.status !== 429)) return undefined
+    const retryAfter = Number(response.headers['retry-after'])
+    if (Number.isFinite(retryAfter)) return Math.min(retryAfter, this.pacing.maxWaitSeconds) * 1000
+    // The primary limit: waitForBudget decides at the next try whether to wait or stop.
+    return String(response.headers['x-ratelimit-remaining']) === '0' ? 0 : undefined
   }
 
   private async call<T>(what: string, permission: string, request: (octokit: Octokit) => Promise<T>): Promise<T> {
@@ -108,37 +267,190 @@ export class GitHubApi implements RunApi {
     try {
       return await request(octokit)
     } catch (error) {
-      throw new GitHubApiError(`Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`)
+      if (error instanceof RateLimitError) throw error
+      throw new GitHubApiError(
+        `Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`,
+        (error as RequestFailure).response?.status
+      )
+    }
+  }
+
+  /** Every item of a list, page by page (100 each), newest first as GitHub serves them; stop by leaving the loop. */
+  private async *pages<T>(what: string, permission: string, route: string, params: Record<string, unknown>): AsyncGenerator<T> {
+    const octokit = await this.client()
+    core.debug(`GitHub API: ${what}`)
+    const iterator = octokit.paginate.iterator(route, { ...this.repo, ...params, per_page: PAGE })[Symbol.asyncIterator]()
+    for (;;) {
+      let page: IteratorResult<{ data: unknown }>
+      try {
+        page = await iterator.next()
+      } catch (error) {
+        if (error instanceof RateLimitError) throw error
+        throw new GitHubApiError(
+          `Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`,
+          (error as RequestFailure).response?.status
+        )
+      }
+      if (page.done) return
+      yield* page.value.data as T[]
     }
   }
 
   /**
    * The pull request a commit belongs to: the one whose merge produced it, else one that merged
-   * it, else an open one.
+   * it, else an open one. Asked once per commit.
    */
-  async pullRequestForCommit(sha: string): Promise<number | undefined> {
-    const pulls = await this.call(
-      `find the pull request of commit ${sha.slice(0, 7)}`,
-      'pull-requests: read',
-      async o => (await o.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.repo, commit_sha: sha })).data
-    )
-    return (pulls.find(p => p.merge_commit_sha === sha && p.merged_at) ?? pulls.find(p => p.merged_at) ?? pulls[0])?.number
+  pullRequestForCommit(sha: string): Promise<number | undefined> {
+    let found = this.pullsOfCommit.get(sha)
+    if (!found) {
+      found = this.call(
+        `find the pull request of commit ${sha.slice(0, 7)}`,
+        'pull-requests: read',
+        async o => (await o.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.repo, commit_sha: sha })).data
+      ).then(pulls => (pulls.find(p => p.merge_commit_sha === sha && p.merged_at) ?? pulls.find(p => p.merged_at) ?? pulls[0])?.number)
+      this.pullsOfCommit.set(sha, found)
+    }
+    return found
   }
 
   /** The jobs of one attempt of a run. */
   async jobs(runId: number, attempt: number): Promise<Job[]> {
     return this.call(`list the jobs of run ${runId}`, 'actions: read', async o =>
-      o.paginate(o.rest.actions.listJobsForWorkflowRunAttempt, { ...this.repo, run_id: runId, attempt_number: attempt, per_page: 100 })
+      o.paginate(o.rest.actions.listJobsForWorkflowRunAttempt, { ...this.repo, run_id: runId, attempt_number: attempt, per_page: PAGE })
     )
   }
 
-  /** When an attempt of a run started. */
-  async runStartedAt(runId: number, attempt: number): Promise<string | undefined> {
-    const run = await this.call(
-      `read run ${runId}`,
+  /** One attempt of a run. */
+  async runAttempt(runId: number, attempt: number): Promise<Run> {
+    return this.call(
+      `read attempt ${attempt} of run ${runId}`,
       'actions: read',
-      async o => (await o.rest.actions.getWorkflowRunAttempt({ ...this.repo, run_id: runId, attempt_number: attempt })).data
+      async o =>
+        (
+          await o.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}', {
+            ...this.repo,
+            run_id: runId,
+            attempt_number: attempt
+          })
+        ).data as Run
     )
-    return run.run_started_at ?? run.created_at
+  }
+
+  /** A workflow's completed runs, newest first, optionally on one branch and created since a day. */
+  workflowRuns(workflowId: number | string, branch: string | undefined, createdSince?: string): AsyncGenerator<Run> {
+    return this.pages<Run>(
+      `list the runs of workflow ${workflowId}`,
+      'actions: read',
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      {
+        workflow_id: workflowId,
+        status: 'completed',
+        ...(branch ? { branch } : {}),
+        ...(createdSince ? { created: `>=${createdSince}` } : {})
+      }
+    )
+  }
+
+  /** The repository's workflows. */
+  async workflows(): Promise<{ id: number; name: string; path: string }[]> {
+    return this.call('list the workflows', 'actions: read', async o =>
+      o.paginate('GET /repos/{owner}/{repo}/actions/workflows', { ...this.repo, per_page: PAGE })
+    )
+  }
+
+  /** An environment's deployments, newest first. */
+  deployments(environment: string): AsyncGenerator<Deployment> {
+    return this.pages<Deployment>(`list the deployments to ${environment}`, 'deployments: read', 'GET /repos/{owner}/{repo}/deployments', {
+      environment
+    })
+  }
+
+  /** A deployment's latest status (GitHub lists statuses newest first). */
+  async latestDeploymentStatus(id: number): Promise<DeploymentStatus | undefined> {
+    const statuses = await this.call(
+      `read the statuses of deployment ${id}`,
+      'deployments: read',
+      async o =>
+        (
+          await o.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+            ...this.repo,
+            deployment_id: id,
+            per_page: 1
+          })
+        ).data as DeploymentStatus[]
+    )
+    return statuses[0]
+  }
+
+  /** The repository's default branch. */
+  async defaultBranch(): Promise<string> {
+    return this.call('read the repository', 'contents: read', async o => (await o.rest.repos.get({ ...this.repo })).data.default_branch)
+  }
+
+  /** Closed issues with a label, updated since a time, newest first (pull requests left out). */
+  async *closedIssues(label: string, since: string): AsyncGenerator<Issue> {
+    for await (const issue of this.pages<Issue>(
+      `list the closed issues labelled ${label}`,
+      'issues: read',
+      'GET /repos/{owner}/{repo}/issues',
+      {
+        state: 'closed',
+        labels: label,
+        since
+      }
+    )) {
+      if (!issue.pull_request) yield issue
+    }
+  }
+
+  /** Merged-or-not closed pull requests, most recently updated first. */
+  closedPulls(): AsyncGenerator<Pull> {
+    return this.pages<Pull>('list the closed pull requests', 'pull-requests: read', 'GET /repos/{owner}/{repo}/pulls', {
+      state: 'closed',
+      sort: 'updated',
+      direction: 'desc'
+    })
+  }
+
+  /** One pull request, of this repository or another. */
+  async pull(number: number, repo: Repo = this.repo): Promise<Pull> {
+    return this.call(
+      `read pull request ${repo.owner}/${repo.repo}#${number}`,
+      'pull-requests: read',
+      async o => (await o.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number })).data as Pull
+    )
+  }
+
+  /** The commit messages of a pull request (the first 100 commits). */
+  async pullCommitMessages(number: number): Promise<string[]> {
+    const commits = await this.call(
+      `list the commits of pull request #${number}`,
+      'pull-requests: read',
+      async o =>
+        (await o.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...this.repo, pull_number: number, per_page: PAGE }))
+          .data as { commit: { message: string } }[]
+    )
+    return commits.map(c => c.commit.message)
+  }
+
+  /** The comments of an issue or pull request, oldest first. */
+  comments(number: number): AsyncGenerator<Comment> {
+    return this.pages<Comment>(
+      `read the comments of #${number}`,
+      'issues: write or pull-requests: write',
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      {
+        issue_number: number
+      }
+    )
+  }
+
+  /** Adds a comment to an issue or pull request; its link. */
+  async comment(number: number, body: string): Promise<string> {
+    return this.call(
+      `comment on #${number}`,
+      'issues: write or pull-requests: write',
+      async o => (await o.rest.issues.createComment({ ...this.repo, issue_number: number, body })).data.html_url
+    )
   }
 }

@@ -17,7 +17,11 @@ export const BODY_LIMIT = 1024 * 1024
 const BACKOFF_BASE_MS = 1000
 const BACKOFF_CAP_MS = 30_000
 const RETRY_AFTER_CAP_MS = 60_000
-const RETRIED_STATUSES = new Set([408, 429, 502, 503, 504])
+// Answers that say Hivel did not process the request: another attempt cannot file it twice.
+const RETRIED_STATUSES = new Set([408, 429, 503])
+// Answers after which Hivel may have stored the incident: retried only with retry-when-unsure.
+const UNSURE_STATUSES = new Set([500, 502, 504])
+// Failures before the request was written: Hivel never had it. (After it was written, any failure is unsure.)
 const RETRIED_ERRORS = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -42,7 +46,7 @@ export interface Delivery {
   authHeader: AuthHeader
   maxAttempts: number
   timeoutSeconds: number
-  retryOnServerError: boolean
+  retryWhenUnsure: boolean
 }
 
 /** Injected only by unit tests, to make waits instant and jitter predictable. */
@@ -72,7 +76,8 @@ interface Answer {
   cut?: string
 }
 
-type Outcome = { answer: Answer } | { failure: string; code: string }
+/** An answer, or a failure and whether it came after the whole request was written (so Hivel may have it). */
+type Outcome = { answer: Answer } | { failure: string; code: string; written: boolean }
 
 /** The headers that carry the token, as auth-header chooses. */
 export function authHeaders(token: string, mode: AuthHeader): Record<string, string> {
@@ -205,6 +210,9 @@ function attempt(url: URL, body: string, headers: Record<string, string>, timeou
     const chunks: Buffer[] = []
     let size = 0
     let settled = false
+    // Written: connected (TLS included) and the whole body handed to the socket. From then on Hivel may have it.
+    let connected = false
+    let finished = false
     const req = transport.request(url, {
       method: 'POST',
       agent,
@@ -235,7 +243,7 @@ function attempt(url: URL, body: string, headers: Record<string, string>, timeou
         }
       })
     const fail = (error: NodeJS.ErrnoException) => {
-      if (!response) return settle(describeError(error, timeoutSeconds))
+      if (!response) return settle({ ...describeError(error, timeoutSeconds), written: connected && finished })
       const cut =
         error.code === 'TIMEOUT'
           ? `the body did not finish within ${timeoutSeconds} s`
@@ -244,6 +252,11 @@ function attempt(url: URL, body: string, headers: Record<string, string>, timeou
     }
     const timer = setTimeout(() => fail(timeoutError()), timeoutSeconds * 1000)
     req.on('error', fail)
+    req.on('finish', () => (finished = true))
+    req.on('socket', socket => {
+      const event = url.protocol === 'https:' ? 'secureConnect' : 'connect'
+      socket.once(event, () => (connected = true))
+    })
     req.on('response', res => {
       response = res
       res.on('data', (chunk: Buffer) => {
@@ -261,9 +274,10 @@ function attempt(url: URL, body: string, headers: Record<string, string>, timeou
 }
 
 /**
- * Posts the incident and returns Hivel's id for it. Retries connection failures, time-outs,
- * 408, 429, 502, 503 and 504 (and 500 only when asked) with full-jitter backoff; never other 4xx,
- * and never an answer that may already have filed the incident. Logs one line per attempt.
+ * Posts the incident and returns Hivel's id for it. Retries, with full-jitter backoff or Retry-After,
+ * only what provably did not reach Hivel (no connection, a failure before the request was written,
+ * 408, 429, 503); what Hivel may have stored (a failure after the request was written, 500, 502, 504)
+ * only with retry-when-unsure. Never other answers. Logs one line per attempt.
  */
 export async function sendIncident(payload: Payload, delivery: Delivery, clock: Clock = realClock): Promise<string> {
   const url = new URL(`${delivery.baseUrl}${INCIDENT_PATH}`)
@@ -272,52 +286,40 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
   const secrets = [delivery.token, delivery.token.trim()].filter(Boolean)
   const show = (text: string) => clean(text, secrets)
   let last = ''
+  let unsure = false
   for (let n = 1; n <= delivery.maxAttempts; n++) {
     const outcome = await attempt(url, body, headers, delivery.timeoutSeconds)
     const prefix = `Attempt ${n} of ${delivery.maxAttempts}`
     const made = attemptsText(n)
-    let retryable: boolean
     let wait: number | undefined
     if ('answer' in outcome) {
       const { status, body: text, headers: resHeaders, cut } = outcome.answer
       const how = `HTTP ${status}${cut ? ` (${cut})` : ''}`
-      if (status >= 200 && status < 300) {
-        const id = incidentIdFrom(text)
-        core.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
-        if (id && secrets.some(secret => id.includes(secret))) {
-          throw new DeliveryError(
-            `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`
-          )
-        }
-        if (id && !PLAIN_ID.test(id)) {
-          throw new DeliveryError(
-            `Hivel answered ${how} with an incident_id that is not a plain id: "${show(id)}". It is not passed on as incident_id, where a later step could run it as a command (${made}).`
-          )
-        }
-        if (id) return id
-        // Not retried: Hivel has most likely filed it, and a second POST could file it twice.
-        throw new DeliveryError(
-          cut
-            ? `Hivel answered HTTP ${status}, but ${cut} and the incident_id was not in what came. The incident was probably filed; it is not sent again so it is not filed twice (${made}).`
-            : `Hivel answered HTTP ${status} but gave no incident_id (${made}). The body was: ${show(text) || '(empty)'}`
-        )
-      }
+      if (status >= 200 && status < 300) return acceptedId(outcome.answer, how, prefix, made, show, secrets)
       last = `${how}${text.trim() ? `: ${show(text)}` : ''}`
-      retryable = RETRIED_STATUSES.has(status) || (status === 500 && delivery.retryOnServerError)
       wait = retryAfterMs(resHeaders['retry-after'])
-      if (!retryable) {
+      if (UNSURE_STATUSES.has(status)) unsure = true
+      else if (!RETRIED_STATUSES.has(status)) {
         core.info(`${prefix}: ${how}`)
         throw new DeliveryError(explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))))
       }
     } else {
-      last = outcome.failure
-      retryable = RETRIED_ERRORS.has(outcome.code)
-      if (!retryable) {
+      last = outcome.written ? `${outcome.failure} after the request was sent` : outcome.failure
+      if (outcome.written) unsure = true
+      else if (!RETRIED_ERRORS.has(outcome.code)) {
         core.info(`${prefix}: ${last}`)
         throw new DeliveryError(
           `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`
         )
       }
+    }
+    if (unsure && !delivery.retryWhenUnsure) {
+      core.info(`${prefix}: ${last}`)
+      throw new DeliveryError(
+        `Hivel may have filed the incident: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
+          `Before re-running this job, look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, re-run. ` +
+          'retry-when-unsure: true retries such outcomes, at the risk of a duplicate.'
+      )
     }
     if (n === delivery.maxAttempts) {
       core.info(`${prefix}: ${last}; no attempts left`)
@@ -329,7 +331,29 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     await clock.sleep(delay)
   }
   throw new DeliveryError(
-    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}. Hivel or the network may be down: re-run the job later${delivery.maxAttempts < 4 ? ', or raise max-attempts' : ''}.`
+    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ' Hivel may have filed it: look for provider_id ' + show(payload.provider_id ?? '(none)') + ' in Hivel before re-running.' : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`
+  )
+}
+
+/** The incident id of a 2xx answer, or why it cannot be passed on. Never retried: Hivel has most likely filed it. */
+function acceptedId(answer: Answer, how: string, prefix: string, made: string, show: (text: string) => string, secrets: string[]): string {
+  const id = incidentIdFrom(answer.body)
+  core.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
+  if (id && secrets.some(secret => id.includes(secret))) {
+    throw new DeliveryError(
+      `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`
+    )
+  }
+  if (id && !PLAIN_ID.test(id)) {
+    throw new DeliveryError(
+      `Hivel answered ${how} with an incident_id that is not a plain id: "${show(id)}". It is not passed on as incident_id, where a later step could run it as a command (${made}).`
+    )
+  }
+  if (id) return id
+  throw new DeliveryError(
+    answer.cut
+      ? `Hivel answered HTTP ${answer.status}, but ${answer.cut} and the incident_id was not in what came. The incident was probably filed; it is not sent again so it is not filed twice (${made}).`
+      : `Hivel answered HTTP ${answer.status} but gave no incident_id (${made}). The body was: ${show(answer.body) || '(empty)'}`
   )
 }
 
@@ -353,6 +377,6 @@ function explainStatus(status: number, body: string, url: URL, attempts: string,
     default:
       return status < 500
         ? `Hivel refused the incident (HTTP ${status}).${said} Another attempt would get the same answer${made}.`
-        : `Hivel failed with HTTP ${status}.${said} It was not retried, as Hivel may have stored the incident and another POST could file it twice${status === 500 ? ' (retry-on-server-error: true retries it)' : ''}${made}.`
+        : `Hivel failed with HTTP ${status}.${said} Another attempt would get the same answer${made}.`
   }
 }

@@ -1,6 +1,6 @@
 /** Builds the incident Hivel receives from the inputs and the context's defaults, and checks it. */
 import * as core from '@actions/core'
-import { Defaults, Source, Sourced } from './context.js'
+import type { Defaults, Source, Sourced } from './situations/draft.js'
 import { FIELD_LIMIT, Incident, INPUT_OF_FIELD, parseAll, payloadSchema, SEVERITIES, Settings } from './schema.js'
 import { toIsoUtc } from './time.js'
 

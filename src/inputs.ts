@@ -21,9 +21,20 @@ export const INPUT_NAMES = [
   'fail-on-error',
   'max-attempts',
   'timeout-seconds',
-  'retry-on-server-error',
+  'retry-when-unsure',
   'incident-label',
-  'skip-successful-runs'
+  'file-on',
+  'look-back',
+  'record',
+  'rate-limit-wait-seconds',
+  'backfill-since',
+  'backfill-until',
+  'backfill-issues',
+  'backfill-workflows',
+  'backfill-branch',
+  'backfill-environments',
+  'backfill-reverts',
+  'backfill-concurrency'
 ] as const satisfies readonly InputName[]
 
 const SECRET_INPUTS: readonly InputName[] = ['api-token', 'github-token']

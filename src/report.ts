@@ -1,42 +1,98 @@
-/** What a run leaves behind: the step's outputs and a job summary. */
+/** What a run leaves behind: the step's outputs and a job summary. Neither may fail a step that filed. */
 import * as core from '@actions/core'
+import type { Outcome } from './filing.js'
 import type { Built, Payload } from './incident.js'
-import { formatDuration } from './time.js'
+import { clean } from './redact.js'
+import type { Outage } from './situations/draft.js'
+import { formatDuration, toIsoUtc } from './time.js'
 
-/** Sets incident_id (always a string, empty when nothing was filed) and payload. */
+/** Time to recovery in milliseconds: what Hivel computes from the two times. */
+export const recoveryMs = (payload: Payload): number => Date.parse(payload.resolution_time) - Date.parse(payload.reported_time)
+
+/**
+ * Sets incident_id (always a string, empty when nothing was filed), payload, and the time to
+ * recovery as duration-seconds and duration (in words). A failure to write them is a warning.
+ */
 export function setOutputs(incidentId: string, payload?: Payload): void {
-  core.setOutput('incident_id', incidentId)
-  core.setOutput('payload', payload ? JSON.stringify(payload) : '')
+  guard('set the outputs', () => {
+    core.setOutput('incident_id', incidentId)
+    core.setOutput('payload', payload ? JSON.stringify(payload) : '')
+    core.setOutput('duration-seconds', payload ? String(Math.round(recoveryMs(payload) / 1000)) : '')
+    core.setOutput('duration', payload ? formatDuration(recoveryMs(payload)) : '')
+  })
 }
 
-const escapeCell = (text: string) => text.replace(/[|\\`*_<>[\]]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
+/** Runs a write whose failure must not hide what was filed: it becomes a warning. */
+export function guard(what: string, write: () => void): void {
+  try {
+    write()
+  } catch (error) {
+    core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`)
+  }
+}
+
+/** escapes text for a Markdown table cell. */
+export const escapeCell = (text: string): string => text.replace(/[|\\`*_<>[\]]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
 
 // Outside a runner (a local run) there is no summary file to write.
 const hasSummary = () => !!process.env.GITHUB_STEP_SUMMARY
 
-/** The job summary of a skipped event: why nothing was filed. */
-export async function writeSkipped(reason: string): Promise<void> {
-  if (hasSummary()) await core.summary.addRaw(`### Hivel incident not filed\n\n${escapeCell(reason)}`, true).write()
+/** Writes the job summary; a summary that cannot be written is a warning, never a failed step. */
+export async function writeMarkdown(markdown: string): Promise<void> {
+  if (!hasSummary()) return
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.summary.emptyBuffer()
+    core.warning(`Could not write the job summary: ${clean((error as Error).message, [])}`)
+  }
 }
 
-/** The job summary: the incident as a table, with where each field came from. */
-export async function writeSummary(built: Built, outcome: { incidentId?: string; dryRun: boolean; problem?: string }): Promise<void> {
-  if (!hasSummary()) return
+/** The job summary of a skipped event: why nothing was filed. */
+export async function writeSkipped(reason: string): Promise<void> {
+  await writeMarkdown(`### Hivel incident not filed\n\n${escapeCell(reason)}`)
+}
+
+/** The job summary of bad input: every problem, as the log lists them. */
+export async function writeProblems(title: string, problems: string[]): Promise<void> {
+  await writeMarkdown([`### ${escapeCell(title)}`, '', ...problems.map(p => `- ${escapeCell(p)}`)].join('\n'))
+}
+
+const TITLES: Record<Outcome['status'], (o: Outcome) => string> = {
+  'dry run': () => 'Hivel incident (dry run: nothing sent)',
+  filed: o => `Hivel incident ${escapeCell((o as { incidentId: string }).incidentId)} filed`,
+  'already filed': o => `Hivel incident ${escapeCell((o as { incidentId: string }).incidentId)} already filed: nothing sent`,
+  failed: () => 'Hivel incident not filed'
+}
+
+const time = (d: Date) => toIsoUtc(d)
+
+/** The outage's runs or deployments, each with its time and link, then the recovery. */
+function outageLines(outage: Outage): string[] {
+  return [
+    '',
+    `#### The outage of ${escapeCell(outage.what)}`,
+    '',
+    '| When (UTC) | What | State |',
+    '| --- | --- | --- |',
+    ...outage.failures.map(f => `| ${time(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
+    `| ${time(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
+    ...(outage.cutShort ? ['', `> [!WARNING]\n> ${escapeCell(outage.cutShort)}: the outage may have begun earlier.`] : [])
+  ]
+}
+
+/** The job summary: the incident as a table, with where each field came from, and the outage it spans. */
+export async function writeSummary(built: Built, outcome: Outcome, outage?: Outage): Promise<void> {
   const { payload, sources } = built
-  const recovery = formatDuration(Date.parse(payload.resolution_time) - Date.parse(payload.reported_time))
   const pr = payload.repo_url.startsWith('http')
     ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})`
     : `#${payload.pr_number}`
   const source = (field: keyof Payload) => sources[field] ?? ''
   const row = (label: string, field: keyof Payload | undefined, value: string | undefined) =>
     value ? `| ${label} | ${value} | ${field ? source(field) : ''} |` : undefined
-  const title = outcome.dryRun
-    ? 'Hivel incident (dry run: nothing sent)'
-    : outcome.incidentId
-      ? `Hivel incident ${escapeCell(outcome.incidentId)} filed`
-      : 'Hivel incident not filed'
+  const id = 'incidentId' in outcome ? outcome.incidentId : undefined
   const lines = [
-    `### ${title}`,
+    `### ${TITLES[outcome.status](outcome)}`,
     '',
     '| Field | Value | From |',
     '| --- | --- | --- |',
@@ -45,13 +101,15 @@ export async function writeSummary(built: Built, outcome: { incidentId?: string;
     row('Affected systems', 'affected_systems', payload.affected_systems?.map(escapeCell).join(', ')),
     row('Reported', 'reported_time', payload.reported_time),
     row('Resolved', 'resolution_time', payload.resolution_time),
-    row('Time to recovery', undefined, recovery),
+    row('Time to recovery', undefined, formatDuration(recoveryMs(payload))),
     row('Reported by', 'reported_by', payload.reported_by && escapeCell(payload.reported_by)),
     row('Provider id', 'provider_id', payload.provider_id && escapeCell(payload.provider_id)),
     row('Repository', 'repo_url', escapeCell(payload.repo_url)),
     row('Pull request', 'pr_number', pr),
-    row('Incident id', undefined, outcome.incidentId && escapeCell(outcome.incidentId)),
-    outcome.problem ? `\n> [!WARNING]\n> ${escapeCell(outcome.problem)}` : undefined
+    row('Incident id', undefined, id && escapeCell(id)),
+    row('Record', undefined, 'recordUrl' in outcome && outcome.recordUrl ? `[comment](${outcome.recordUrl})` : undefined),
+    ...(outage ? outageLines(outage) : []),
+    outcome.status === 'failed' ? `\n> [!WARNING]\n> ${escapeCell(outcome.problem)}` : undefined
   ].filter((line): line is string => line !== undefined)
-  await core.summary.addRaw(lines.join('\n'), true).write()
+  await writeMarkdown(lines.join('\n'))
 }

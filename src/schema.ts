@@ -3,7 +3,8 @@
  * Input rules are keyed by input name, so each problem is reported against the input a user set.
  */
 import * as v from 'valibot'
-import { parseTime, TIME_FORMS } from './time.js'
+import { DEFAULT_LOOK_BACK, LOOK_BACK_FORMS, parseLookBack } from './situations/look-back.js'
+import { parseDuration, parseTime, TIME_FORMS } from './time.js'
 
 /** Hivel's limit for every string field. */
 export const FIELD_LIMIT = 255
@@ -14,6 +15,8 @@ export const AUTH_HEADERS = ['both', 'authorization', 'x-api-token', 'bearer'] a
 export type AuthHeader = (typeof AUTH_HEADERS)[number]
 export const DEFAULT_BASE_URL = 'https://app.hivel.ai'
 export const MAX_ATTEMPTS_LIMIT = 10
+export const FILE_ON = ['recovery', 'failure'] as const
+const SEVERITY_EVENTS = new Set(['issues', 'pull_request', 'pull_request_target'])
 export const TIMEOUT_LIMIT_SECONDS = 600
 
 const SEVERITY_ALIASES: Record<string, (typeof SEVERITIES)[number]> = {
@@ -223,6 +226,32 @@ const prNumber = v.pipe(
   })
 )
 
+const lookBack = v.pipe(
+  text,
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const bounds = parseLookBack(dataset.value)
+    if (bounds) return bounds
+    addIssue({ message: `"${dataset.value}" is not accepted. Accepted: ${LOOK_BACK_FORMS}` })
+    return NEVER
+  })
+)
+
+/** A backfill's start: a time, or a duration before now ("90d", "12w", "36h"). */
+const since = (now: Date) =>
+  v.pipe(
+    text,
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const ago = parseDuration(dataset.value)
+      if (ago !== undefined) return new Date(now.getTime() - ago)
+      const result = parseTime(/^\d{4}-\d{2}-\d{2}$/.test(dataset.value) ? `${dataset.value}T00:00:00Z` : dataset.value, now)
+      if (result.ok) return result.date
+      addIssue({
+        message: `"${dataset.value}" ${result.problem}. Accepted: a date (2026-09-01), ${TIME_FORMS}, or a duration before now such as 90d, 12w or 36h`
+      })
+      return NEVER
+    })
+  )
+
 const SEVERITY_REQUIRED = 'is required: set severity to low, medium, high or critical (or an alias such as sev1 or p2)'
 
 /**
@@ -249,10 +278,29 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       'fail-on-error': v.optional(boolean, 'true'),
       'max-attempts': v.optional(number(1, MAX_ATTEMPTS_LIMIT, true), '4'),
       'timeout-seconds': v.optional(number(1, TIMEOUT_LIMIT_SECONDS, false), '30'),
-      'retry-on-server-error': v.optional(boolean, 'false'),
+      'retry-when-unsure': v.optional(boolean, 'false'),
       'incident-label': v.optional(limited, 'incident'),
-      'skip-successful-runs': v.optional(boolean, 'true')
+      'file-on': v.optional(oneOf(FILE_ON), 'recovery'),
+      'look-back': v.optional(lookBack, DEFAULT_LOOK_BACK),
+      record: v.optional(boolean, 'true'),
+      'rate-limit-wait-seconds': v.optional(number(0, 3600, false), '300'),
+      'backfill-since': v.optional(since(now)),
+      'backfill-until': v.optional(since(now)),
+      'backfill-issues': v.optional(boolean, 'true'),
+      'backfill-workflows': v.optional(list),
+      'backfill-branch': v.optional(limited),
+      'backfill-environments': v.optional(list),
+      'backfill-reverts': v.optional(boolean, 'true'),
+      'backfill-concurrency': v.optional(number(1, 16, true), '4')
     }),
+    v.forward(
+      v.partialCheck(
+        [['backfill-since'], ['backfill-until']],
+        i => !i['backfill-until'] || (i['backfill-since'] !== undefined && i['backfill-since'] < i['backfill-until']),
+        'must come after backfill-since, which a backfill needs (backfill-until alone starts nothing)'
+      ),
+      ['backfill-until']
+    ),
     v.forward(
       v.partialCheck(
         [['api-token'], ['dry-run']],
@@ -262,7 +310,12 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       ['api-token']
     ),
     v.forward(
-      v.partialCheck([['severity']], i => eventName === 'issues' || i.severity !== undefined, SEVERITY_REQUIRED),
+      v.partialCheck(
+        [['severity'], ['backfill-since']],
+        // Issues and reverts carry a severity in their labels; a backfill lists what lacks one.
+        i => SEVERITY_EVENTS.has(eventName) || i['backfill-since'] !== undefined || i.severity !== undefined,
+        SEVERITY_REQUIRED
+      ),
       ['severity']
     )
   )

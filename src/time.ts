@@ -80,3 +80,11 @@ export function formatDuration(ms: number): string {
   const days = Math.floor(hours / 24)
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`
 }
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/** A duration such as 90d, 12w, 36h or 30m in milliseconds; undefined when it is not one. */
+export function parseDuration(raw: string): number | undefined {
+  const m = /^(\d{1,5})\s*([mhdw])$/i.exec(raw.trim())
+  return m ? Number(m[1]) * UNIT_MS[m[2].toLowerCase()] : undefined
+}

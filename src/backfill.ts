@@ -1,0 +1,255 @@
+/**
+ * A backfill: every past incident in a window, read from history by the same situations a live
+ * event uses, each filed exactly once (already recorded → skipped), so running it again files only
+ * what is missing. One incident's failure never stops the others.
+ */
+import * as core from '@actions/core'
+import { layOver, RunEnv } from './context.js'
+import { findPullRequest } from './context.js'
+import { fileOnce, Filing, Outcome } from './filing.js'
+import { Deployment, DeploymentStatus, GitHubApi, RateLimitError, Run } from './github-api.js'
+import { buildIncident, Built } from './incident.js'
+import { clean } from './redact.js'
+import { writeBackfillSummary } from './backfill-report.js'
+import { guard } from './report.js'
+import { InputError, Settings } from './schema.js'
+import { outageEndingWith, deploymentOutageDraft } from './situations/deployment.js'
+import { ContextError, Draft, isSkip } from './situations/draft.js'
+import { issueSituation } from './situations/issue.js'
+import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
+import { remainingProblems } from './live.js'
+
+/** One incident a backfill found, and what became of it. */
+export interface Entry {
+  source: string
+  draft: Draft
+  built?: Built
+  outcome?: Outcome | { status: 'cannot file'; problem: string }
+}
+
+/** How often the log says how far a backfill got. */
+const PROGRESS_MS = 5000
+
+/** Inputs that describe one incident: a backfill reads each incident's own from history. */
+const SINGLE_INCIDENT_INPUTS = [
+  'description',
+  'reported-time',
+  'resolution-time',
+  'reported-by',
+  'provider-id',
+  'pr-number',
+  'repo-url'
+] as const
+
+/** Refuses inputs that would stamp one value on every incident of a backfill. */
+export function checkBackfillInputs(settings: Settings): void {
+  const set = SINGLE_INCIDENT_INPUTS.filter(name => settings[name] !== undefined)
+  if (set.length) {
+    throw new InputError(
+      set.map(
+        name =>
+          `Input '${name}' describes one incident, so a backfill (backfill-since is set) cannot use it: each incident's own is read from history. Remove it.`
+      )
+    )
+  }
+}
+
+const inWindow = (at: string | null | undefined, since: Date, until: Date) =>
+  !!at && Date.parse(at) >= since.getTime() && Date.parse(at) <= until.getTime()
+
+/** Closed incident issues closed in the window. */
+async function fromIssues(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+  const entries: Entry[] = []
+  for await (const issue of api.closedIssues(settings['incident-label'], since.toISOString())) {
+    if (!inWindow(issue.closed_at, since, until)) continue
+    const found = issueSituation('closed', issue, settings['incident-label'], env)
+    if (!isSkip(found)) entries.push({ source: 'Issues', draft: found })
+  }
+  return entries
+}
+
+/** The runs of a workflow from the newest in the window back past its start to the success before it. */
+async function runsOf(api: GitHubApi, workflowId: number, branch: string, since: Date, until: Date, settings: Settings): Promise<Run[]> {
+  const runs: Run[] = []
+  let beforeWindow = 0
+  for await (const run of api.workflowRuns(workflowId, branch)) {
+    if (Date.parse(run.created_at) > until.getTime()) continue
+    runs.push(run)
+    if (Date.parse(run.updated_at) < since.getTime()) {
+      // The outage of the window's first recovery may have begun before the window: read back as the live path would.
+      if (run.conclusion === 'success' || ++beforeWindow >= settings['look-back'].runs) break
+    }
+  }
+  return runs
+}
+
+/** The outages of the named workflows on the branch, each ended by a success in the window. */
+async function fromWorkflows(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+  const names = settings['backfill-workflows'] ?? []
+  if (!names.length) return []
+  const workflows = await api.workflows()
+  const branch = settings['backfill-branch'] ?? (await api.defaultBranch())
+  const entries: Entry[] = []
+  for (const name of names) {
+    const wanted = name.toLowerCase()
+    const workflow = workflows.find(w => [w.name, w.path, w.path.split('/').pop()].some(n => n?.toLowerCase() === wanted))
+    if (!workflow) {
+      throw new ContextError(
+        `backfill-workflows names "${name}", which is not a workflow of this repository. Accepted: a file name or name, one of ${workflows.map(w => w.path.split('/').pop()).join(', ')}.`
+      )
+    }
+    const runs = await runsOf(api, workflow.id, branch, since, until, settings)
+    for (const [i, run] of runs.entries()) {
+      if (run.conclusion !== 'success' || !inWindow(run.updated_at, since, until)) continue
+      const recovering = { ...run, name: run.name || workflow.name }
+      const found = await outageEndingAt(recovering, { api, older: runs.slice(i + 1), lookBack: settings['look-back'] })
+      if (found) entries.push({ source: `Workflow ${workflow.name} (${branch})`, draft: outageDraft(found, recovering, env) })
+    }
+  }
+  return entries
+}
+
+/** The outages of the named environments, each ended by a successful deployment in the window. */
+async function fromEnvironments(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+  const entries: Entry[] = []
+  // Each deployment's status is asked once, however many outages look at it.
+  const statuses = new Map<number, Promise<DeploymentStatus | undefined>>()
+  const latest = (id: number) => {
+    let status = statuses.get(id)
+    if (!status) statuses.set(id, (status = api.latestDeploymentStatus(id)))
+    return status
+  }
+  for (const environment of settings['backfill-environments'] ?? []) {
+    const deployments: Deployment[] = []
+    let beforeWindow = 0
+    for await (const deployment of api.deployments(environment)) {
+      if (Date.parse(deployment.created_at) > until.getTime()) continue
+      deployments.push(deployment)
+      if (Date.parse(deployment.created_at) < since.getTime()) {
+        const state = (await latest(deployment.id))?.state
+        if (state === 'success' || state === 'inactive' || ++beforeWindow >= settings['look-back'].runs) break
+      }
+    }
+    for (const [i, deployment] of deployments.entries()) {
+      const status = await latest(deployment.id)
+      if (!status || (status.state !== 'success' && status.state !== 'inactive') || !inWindow(status.created_at, since, until)) continue
+      const recovered = { deployment, status: { ...status, state: 'success' } }
+      const history = { api: { latestDeploymentStatus: latest }, older: deployments.slice(i + 1), lookBack: settings['look-back'] }
+      const found = await outageEndingWith(recovered, history, env)
+      if (found) entries.push({ source: `Environment ${environment}`, draft: deploymentOutageDraft(found, recovered, env) })
+    }
+  }
+  return entries
+}
+
+/** Why an entry cannot be filed as it stands, and what to fix; undefined when it can. */
+function cannotFile(entry: Entry, settings: Settings): string | undefined {
+  const problems = remainingProblems(entry.draft, settings)
+  if (problems) return problems
+  const d = entry.draft.defaults
+  if (!d.prNumber) {
+    return `No pull request: ${entry.draft.prSha ? `GitHub lists none for commit ${entry.draft.prSha.slice(0, 7)}` : 'history names none'}. File it by hand with pr-number if you know it.`
+  }
+  if (!d.severity && !settings.severity) return 'No severity: set the severity input (used where history gives none).'
+  return undefined
+}
+
+/** Files each entry, a few at a time, and returns when all are done. */
+async function fileAll(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
+  // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
+  const forBuild: Settings = { ...settings, severity: undefined }
+  let next = 0
+  const worker = async () => {
+    while (next < entries.length) {
+      const entry = entries[next++]
+      try {
+        await findPullRequest(entry.draft, api)
+      } catch (error) {
+        if (error instanceof RateLimitError) throw error
+        entry.outcome = { status: 'cannot file', problem: clean((error as Error).message, []) }
+        continue
+      }
+      if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
+      const problem = cannotFile(entry, settings)
+      if (problem) {
+        entry.outcome = { status: 'cannot file', problem }
+        continue
+      }
+      try {
+        entry.built = buildIncident(forBuild, entry.draft.defaults, now)
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error
+        entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
+        continue
+      }
+      entry.outcome = await fileOnce(entry.built, entry.draft, filing, () => undefined)
+    }
+  }
+  await Promise.all(Array.from({ length: settings['backfill-concurrency'] }, worker))
+}
+
+/** Counts by status, for the log and the summary. */
+export function tally(entries: Entry[]): Record<string, number> {
+  const counts: Record<string, number> = { found: entries.length }
+  for (const e of entries) if (e.outcome) counts[e.outcome.status] = (counts[e.outcome.status] ?? 0) + 1
+  return counts
+}
+
+const tallyText = (entries: Entry[]) =>
+  Object.entries(tally(entries))
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ')
+
+/** Runs a backfill of the window the settings give. */
+export async function backfill(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
+  checkBackfillInputs(settings)
+  const since = settings['backfill-since'] as Date
+  const until = settings['backfill-until'] ?? now
+  core.info(
+    `Backfill of ${since.toISOString()} to ${until.toISOString()}${filing.dryRun ? ' (dry run: nothing is sent or recorded)' : ''}.`
+  )
+  const entries: Entry[] = []
+  const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
+  let stopped: string | undefined
+  try {
+    const found = [
+      ...(settings['backfill-issues'] ? await fromIssues(settings, since, until, env, api) : []),
+      ...(await fromWorkflows(settings, since, until, env, api)),
+      ...(await fromEnvironments(settings, since, until, env, api))
+    ]
+    for (const entry of found)
+      entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
+    found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
+    entries.push(...found)
+    core.info(`Found ${entries.length} incident${entries.length === 1 ? '' : 's'} in the window.`)
+    await fileAll(entries, settings, now, api, { ...filing, quiet: true })
+  } catch (error) {
+    if (!(error instanceof RateLimitError)) throw error
+    stopped = `${clean(error.message, [])}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; what was filed is recorded and is not filed twice.`
+  } finally {
+    clearInterval(progress)
+  }
+  core.info(`Backfill done: ${tallyText(entries)}; ${api.requests} GitHub API requests.`)
+  const filed = entries.filter(e => e.outcome?.status === 'filed')
+  guard('set the outputs', () => {
+    core.setOutput('filed', String(filed.length))
+    core.setOutput(
+      'incidents',
+      JSON.stringify(
+        entries.map(e => ({
+          provider_id: e.built?.payload.provider_id ?? e.draft.defaults.providerId?.value ?? '',
+          incident_id: e.outcome && 'incidentId' in e.outcome ? e.outcome.incidentId : '',
+          status: e.outcome?.status ?? 'not reached'
+        }))
+      )
+    )
+  })
+  await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped })
+  const failed = entries.filter(e => e.outcome?.status === 'failed')
+  if (stopped) throw new ContextError(stopped)
+  if (failed.length) {
+    throw new ContextError(
+      `${failed.length} of ${entries.length} incidents could not be delivered to Hivel (see the job summary); a re-run files only those.`
+    )
+  }
+}

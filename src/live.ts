@@ -1,0 +1,36 @@
+/** One event, one incident: the draft of this run's situation, checked, filed once, and reported. */
+import * as core from '@actions/core'
+import { RunEnv, resolveDraft } from './context.js'
+import { fileOnce, Filing } from './filing.js'
+import type { GitHubApi } from './github-api.js'
+import { buildIncident } from './incident.js'
+import { clean } from './redact.js'
+import { setOutputs, writeSkipped, writeSummary } from './report.js'
+import type { Settings } from './schema.js'
+import { ContextError, Draft, isSkip } from './situations/draft.js'
+
+/** The problems a draft still has once the inputs are laid over it, as one message; undefined when none. */
+export function remainingProblems(draft: Draft, settings: Settings): string | undefined {
+  const left = (draft.problems ?? []).filter(p => settings[p.field] === undefined)
+  return left.length ? [...left.map(p => p.message), ...(draft.then ? [draft.then] : [])].join(' ') : undefined
+}
+
+/** Files the incident this run's event is, unless it is none or was filed before. */
+export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
+  const draft = await resolveDraft(settings, env, now, api)
+  if (isSkip(draft)) {
+    core.notice(clean(draft.skip, []))
+    setOutputs('')
+    await writeSkipped(draft.skip)
+    return
+  }
+  const problems = remainingProblems(draft, settings)
+  if (problems) throw new ContextError(problems)
+  if (draft.outage?.cutShort)
+    core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
+  const built = buildIncident(settings, draft.defaults, now)
+  const outcome = await fileOnce(built, draft, filing, id => setOutputs(id, built.payload))
+  if (outcome.status === 'failed') setOutputs('', built.payload)
+  await writeSummary(built, outcome, draft.outage)
+  if (outcome.status === 'failed') throw outcome.error
+}

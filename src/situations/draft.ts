@@ -1,0 +1,96 @@
+/**
+ * What a situation gives: an incident draft (defaults for the fields the inputs leave empty, and
+ * where each came from) or a skip with its reason. The same draft serves a live event and a backfill.
+ */
+import { FIELD_LIMIT, truncate } from '../schema.js'
+
+/** Where a field's value came from, shown in the job summary. */
+export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
+
+/** A value and where it came from. */
+export interface Sourced<T> {
+  value: T
+  source: Source
+}
+
+/** The incident fields a situation can supply. */
+export interface Defaults {
+  severity?: Sourced<string>
+  description?: Sourced<string>
+  affectedSystems?: Sourced<string[]>
+  reportedTime?: Sourced<Date>
+  resolutionTime?: Sourced<Date>
+  reportedBy?: Sourced<string>
+  providerId?: Sourced<string>
+  repoUrl?: Sourced<string>
+  prNumber?: Sourced<string>
+}
+
+/** One failed or recovering run or deployment of an outage, for the summary and the record. */
+export interface Outcome {
+  /** "run 4712", "deployment 88" */
+  label: string
+  at: Date
+  url: string
+  /** failure, timed_out, error, success… */
+  state: string
+}
+
+/** An outage read from history: the failures in time order and what recovered it. */
+export interface Outage {
+  /** What was down, for people: "Deploy on main", "production". */
+  what: string
+  failures: Outcome[]
+  recovery: Outcome
+  /** Set when no success was found within the look-back: the outage may have begun earlier. */
+  cutShort?: string
+}
+
+/** An incident a situation found, before the inputs are laid over it. */
+export interface Draft {
+  defaults: Defaults
+  /** The commit whose pull request is asked for when no pull request is known. */
+  prSha?: string
+  /** The issue or pull request of this repository whose thread holds the record, when the situation fixes it. */
+  thread?: number
+  outage?: Outage
+  /** Why it cannot be filed as it stands, and what to change; checked after the inputs are laid over. */
+  problems?: { field: 'severity' | 'pr-number'; message: string }[]
+  /** What to do after fixing a problem, when the event cannot simply be re-run. */
+  then?: string
+}
+
+/** The event or history says there is no incident to file; the reason is shown as a notice. */
+export interface Skip {
+  skip: string
+}
+
+export const isSkip = (found: Draft | Skip): found is Skip => 'skip' in found
+
+/** An incident that cannot be filed as it stands; the message says what to change. */
+export class ContextError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ContextError'
+  }
+}
+
+/** A value from the event, or nothing when the event has none. */
+export const fromEvent = <T>(value: T | undefined | null): Sourced<T> | undefined =>
+  value === undefined || value === null || value === '' ? undefined : { value, source: 'event' }
+
+/** A value read from the GitHub API. */
+export const fromApi = <T>(value: T): Sourced<T> => ({ value, source: 'GitHub API' })
+
+/** Text and a link in Hivel's 255 characters: the text is shortened so that the link survives. */
+export function withLink(text: string, link: string | undefined): string {
+  return link ? `${truncate(text, FIELD_LIMIT - link.length - ' ()'.length)} (${link})` : text
+}
+
+/** Text ending in a link, in Hivel's 255 characters: "… until https://…". */
+export function linkAfter(text: string, link: string): string {
+  return `${truncate(text, FIELD_LIMIT - link.length - 1)} ${link}`
+}
+
+/** "1 failed run", "4 failed runs". */
+export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`

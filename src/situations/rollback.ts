@@ -1,0 +1,75 @@
+/**
+ * A rollback job in the same run (and any run that is not itself an incident event): the incident
+ * began when the earliest failed job of this run attempt ended, or when the attempt started if none
+ * failed, and ends when the step runs.
+ */
+import * as core from '@actions/core'
+import { GitHubApi, Job, MissingTokenError } from '../github-api.js'
+import { FIELD_LIMIT } from '../schema.js'
+import { ContextError, Defaults, withLink } from './draft.js'
+
+// A job that failed or ran out of time marks the incident's start; a cancelled one does not.
+const FAILED_JOB = new Set(['failure', 'timed_out'])
+
+/** The run the step belongs to. */
+export interface ThisRun {
+  serverUrl: string
+  repository: string
+  workflow?: string
+  runId: number
+  runAttempt: number
+}
+
+/** A failed look-up, with the input that would have made it unnecessary. */
+export const orSet = (input: string) => (error: Error) => Promise.reject(new ContextError(`${error.message}. Or set ${input}.`))
+
+/** Job names listed until they would not fit, then "and N more". */
+function jobList(names: string[], room: number): string {
+  for (let shown = names.length; shown > 1; shown--) {
+    const text = names.slice(0, shown).join(', ') + (shown < names.length ? ` and ${names.length - shown} more` : '')
+    if (text.length <= room) return text
+  }
+  return names.length > 1 ? `${names[0]} and ${names.length - 1} more` : names[0]
+}
+
+/**
+ * Fills reported-time and description from the run's jobs. Without reported-time the API is
+ * required; for the description alone it is a nicety, so its failure is only logged.
+ */
+export async function fromRunJobs(
+  d: Defaults,
+  api: Pick<GitHubApi, 'jobs' | 'runAttempt'>,
+  run: ThisRun,
+  required: boolean
+): Promise<void> {
+  const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+  const workflow = run.workflow || 'The workflow'
+  let jobs: Job[]
+  try {
+    jobs = await api.jobs(run.runId, run.runAttempt)
+  } catch (error) {
+    if (required) return orSet('reported-time')(error as Error)
+    // Without a token the user chose not to ask GitHub; any other failure is worth a line in the log.
+    const log = error instanceof MissingTokenError ? core.debug : core.info
+    log(`No default description: ${(error as Error).message}.`)
+    return
+  }
+  const failed = jobs
+    .filter(j => FAILED_JOB.has(j.conclusion ?? '') && j.completed_at)
+    .sort((a, b) => Date.parse(a.completed_at ?? '') - Date.parse(b.completed_at ?? ''))
+  const prefix = `${workflow} failed: `
+  const room = FIELD_LIMIT - prefix.length - runUrl.length - ' ()'.length
+  const names = failed.map(j => j.name)
+  const text = names.length ? prefix + jobList(names, room) : `${workflow} reported an incident`
+  d.description = { value: withLink(text, runUrl), source: 'GitHub API' }
+  if (!required) return
+  if (failed.length) {
+    core.info(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`)
+    d.reportedTime = { value: new Date(failed[0].completed_at ?? ''), source: 'GitHub API' }
+    return
+  }
+  const attempt = await api.runAttempt(run.runId, run.runAttempt).catch(orSet('reported-time'))
+  const began = attempt.run_started_at ?? attempt.created_at
+  core.info(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`)
+  d.reportedTime = { value: new Date(began), source: 'GitHub API' }
+}
