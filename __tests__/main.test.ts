@@ -84,7 +84,8 @@ describe('main.ts: one run of the action', () => {
       "Input 'pr-number'"
     ])
     expect(core.setFailed).toHaveBeenCalledTimes(1)
-    expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid (see above); nothing was sent to Hivel.')
+    expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid; nothing was sent to Hivel (see above).')
+    expect(core.written.join('')).toContain('### 2 inputs are invalid; nothing was sent to Hivel')
     expect(server.requests).toHaveLength(0)
   })
 
@@ -102,13 +103,23 @@ describe('main.ts: one run of the action', () => {
     Object.assign(core.inputs, { severity: 'critical', 'fail-on-error': 'false' })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(String(core.warning.mock.calls[0][0])).toMatch(/HTTP 401.*\(fail-on-error is false, so the step succeeds\.\)$/)
+    expect(core.warning.mock.calls.map(c => String(c[0]))).toContainEqual(
+      expect.stringMatching(/HTTP 401.*\(fail-on-error is false, so the step succeeds\.\)$/)
+    )
     expect(outputs().incident_id).toBe('')
   })
 
-  it('fails when a default cannot be looked up, even with fail-on-error false, and sends nothing', async () => {
+  it('warns when a default cannot be looked up with fail-on-error false, fails without it, and sends nothing', async () => {
     process.env.GITHUB_EVENT_NAME = 'push'
     Object.assign(core.inputs, { 'pr-number': '', 'github-token': '', 'fail-on-error': 'false' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^github-token is empty, so the GitHub API cannot be asked.*\(fail-on-error is false, so the step succeeds\.\)$/
+      )
+    )
+    core.inputs['fail-on-error'] = 'true'
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^github-token is empty, so the GitHub API cannot be asked/))
     expect(server.requests).toHaveLength(0)
@@ -119,7 +130,7 @@ describe('main.ts: one run of the action', () => {
     await run()
     expect(core.notice).toHaveBeenCalledWith("Issue https://github.com/acme/shop/issues/1 has no 'incident' label: not an incident.")
     expect(server.requests).toHaveLength(0)
-    expect(outputs()).toEqual({ incident_id: '', payload: '' })
+    expect(outputs()).toEqual({ incident_id: '', payload: '', 'duration-seconds': '', duration: '' })
   })
 
   it('runs outside a runner without a summary file', async () => {

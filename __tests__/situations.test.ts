@@ -77,7 +77,15 @@ async function runIn({ eventName, event, routes = {}, inputs = {} }: Situation):
       eventName,
       event: typeof event === 'string' ? eventFixture(event) : event,
       env: { GITHUB_API_URL: github.url },
-      inputs: { ...RUNNER_DEFAULTS, 'api-token': TOKEN, 'base-url': hivelServer.url, 'github-token': GITHUB_TOKEN, ...inputs },
+      // The record has tests of its own (ledger.test.ts); here only the defaults are asked of GitHub.
+      inputs: {
+        ...RUNNER_DEFAULTS,
+        record: 'false',
+        'api-token': TOKEN,
+        'base-url': hivelServer.url,
+        'github-token': GITHUB_TOKEN,
+        ...inputs
+      },
       timeoutMs: 20_000
     })
     for (const request of github.requests) expect(request.headers.authorization).toBe(`token ${GITHUB_TOKEN}`)
@@ -110,7 +118,7 @@ function expectSkipped({ result, sent }: Outcome, reason: string): void {
   expect(result.code).toBe(0)
   expect(result.shown).toContain(`::notice::${reason}`)
   expect(sent).toHaveLength(0)
-  expect(result.outputs).toEqual({ incident_id: '', payload: '' })
+  expect(result.outputs).toEqual({ incident_id: '', payload: '', 'duration-seconds': '', duration: '' })
 }
 
 /** A failure before sending: exit 1 with the message as the step's error, nothing sent. */
@@ -250,7 +258,7 @@ describe('a rollback job in the same run', () => {
   })
 })
 
-describe('workflow_run: an incident workflow after the deploy workflow completes', () => {
+describe('workflow_run with file-on: failure (time to notice, as before recovery was the default)', () => {
   const failed = eventFixture('workflow_run')
   const headSha = failed.workflow_run.head_sha as string
   const runUrl = failed.workflow_run.html_url as string
@@ -260,14 +268,14 @@ describe('workflow_run: an incident workflow after the deploy workflow completes
     const outcome = await runIn({
       eventName: 'workflow_run',
       event: withRun({ pull_requests: [runPullRequest(207), runPullRequest(190)] }),
-      inputs: { severity: 'critical' }
+      inputs: { severity: 'critical', 'file-on': 'failure' }
     })
     expect(expectFiled(outcome)).toEqual({
       severity: 'critical',
       description: `Deploy failed on main (${runUrl})`,
       reported_time: '2026-11-26T08:14:52Z',
       resolution_time: ISO_NOW,
-      reported_by: 'octocat',
+      reported_by: 'mona',
       provider_id: `${REPO}/actions/runs/11872340561`,
       repo_url: REPO_URL,
       pr_number: '207'
@@ -283,7 +291,7 @@ describe('workflow_run: an incident workflow after the deploy workflow completes
       eventName: 'workflow_run',
       event: 'workflow_run',
       routes: { [path.pulls(headSha)]: pulls },
-      inputs: { severity: 'high' }
+      inputs: { severity: 'high', 'file-on': 'failure' }
     })
     expect(expectFiled(outcome)).toMatchObject({ pr_number: '203', reported_time: '2026-11-26T08:14:52Z' })
     expect(outcome.asked).toEqual([`GET ${path.pulls(headSha)}`])
@@ -291,22 +299,17 @@ describe('workflow_run: an incident workflow after the deploy workflow completes
   })
 
   it('skips a successful run with a notice, asking and sending nothing', async () => {
-    const outcome = await runIn({ eventName: 'workflow_run', event: withRun({ conclusion: 'success' }), inputs: { severity: 'high' } })
-    expectSkipped(outcome, `Workflow run ${runUrl} concluded success: no incident to file (skip-successful-runs: false files one anyway).`)
-    expect(outcome.asked).toEqual([])
-  })
-
-  it('files a successful run when skip-successful-runs is false', async () => {
     const outcome = await runIn({
       eventName: 'workflow_run',
-      event: withRun({ conclusion: 'success', pull_requests: [runPullRequest(207)] }),
-      inputs: { severity: 'low', 'skip-successful-runs': 'false' }
+      event: withRun({ conclusion: 'success' }),
+      inputs: { severity: 'high', 'file-on': 'failure' }
     })
-    expect(expectFiled(outcome)).toMatchObject({ description: `Deploy succeeded on main (${runUrl})`, pr_number: '207' })
+    expectSkipped(outcome, `Workflow run ${runUrl} succeeded: with file-on: failure only failed runs are filed.`)
+    expect(outcome.asked).toEqual([])
   })
 })
 
-describe('deployment_status', () => {
+describe('deployment_status with file-on: failure', () => {
   const status = eventFixture('deployment_status')
   const deploySha = status.deployment.sha as string
   const withState = (state: string) => ({ ...status, deployment_status: { ...status.deployment_status, state } })
@@ -316,14 +319,19 @@ describe('deployment_status', () => {
     ['failure', 'failed'],
     ['error', 'errored']
   ])('files a %s status: created_at, the environment and target_url, the pull request of the deployed sha', async (state, word) => {
-    const outcome = await runIn({ eventName: 'deployment_status', event: withState(state), routes, inputs: { severity: 'high' } })
+    const outcome = await runIn({
+      eventName: 'deployment_status',
+      event: withState(state),
+      routes,
+      inputs: { severity: 'high', 'file-on': 'failure' }
+    })
     expect(expectFiled(outcome)).toEqual({
       severity: 'high',
       description: `Deployment to production ${word}: Health check failed after 3 attempts (https://deploy.acme.example/releases/812)`,
       reported_time: '2026-11-26T07:31:05Z',
       resolution_time: ISO_NOW,
       reported_by: 'octocat',
-      provider_id: `${REPO}/actions/runs/1234`,
+      provider_id: `${REPO}/deployments/${status.deployment.id}`,
       repo_url: REPO_URL,
       pr_number: '198'
     })
@@ -331,8 +339,16 @@ describe('deployment_status', () => {
   })
 
   it('skips a success status with a notice', async () => {
-    const outcome = await runIn({ eventName: 'deployment_status', event: withState('success'), routes, inputs: { severity: 'high' } })
-    expectSkipped(outcome, 'Deployment to production is success: only failure and error are incidents.')
+    const outcome = await runIn({
+      eventName: 'deployment_status',
+      event: withState('success'),
+      routes,
+      inputs: { severity: 'high', 'file-on': 'failure' }
+    })
+    expectSkipped(
+      outcome,
+      `Deployment ${status.deployment.id} to production is success: with file-on: failure only failure and error are incidents.`
+    )
     expect(outcome.asked).toEqual([])
   })
 })
@@ -493,8 +509,8 @@ describe('an explicit input always wins over a default', () => {
 
   it('asks the GitHub API nothing in a run when reported-time, description and pr-number are given', async () => {
     const outcome = await runIn({
-      eventName: 'workflow_run',
-      event: 'workflow_run',
+      eventName: 'push',
+      event: 'push',
       inputs: { severity: 'high', 'reported-time': '2026-11-26T08:00:00Z', description: 'Deploy broke checkout', 'pr-number': '9' }
     })
     expect(expectFiled(outcome)).toMatchObject({

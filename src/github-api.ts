@@ -210,7 +210,9 @@ export class GitHubApi {
           await this.waitForBudget()
           this.requests++
           try {
-            const response = await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(ms) } })
+            // In place: the hooks inside this one were bound to this very options object.
+            options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
+            const response = await request(options)
             this.note(response.headers)
             return response
           } catch (error) {

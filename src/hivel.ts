@@ -35,6 +35,7 @@ const RETRIED_ERRORS = new Set([
   'ECONNABORTED',
   'UND_ERR_SOCKET',
   'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
   'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
   'TIMEOUT'
 ])
@@ -172,7 +173,7 @@ function describeError(error: NodeJS.ErrnoException, timeoutSeconds: number): { 
   const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)
     ? '; if a proxy or gateway re-signs TLS, give its CA in NODE_EXTRA_CA_CERTS'
     : ''
-  return { failure: words[code] ?? `${error.message} (${code})${untrusted}`, code }
+  return { failure: words[code] ?? `${clean(error.message, [])} (${code})${untrusted}`, code }
 }
 
 const timeoutError = () => Object.assign(new Error('timeout'), { code: 'TIMEOUT' })
