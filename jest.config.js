@@ -1,4 +1,4 @@
-/** Jest in ESM mode with ts-jest; see README's Develop section. */
+/** Jest in ESM mode with ts-jest; see docs/development.md. */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

