@@ -25,6 +25,8 @@ export interface Entry {
   draft: Draft
   built?: Built
   outcome?: Outcome | { status: 'cannot file'; problem: string }
+  /** The thread is known to have no comments, so no record to read. */
+  emptyThread?: boolean
 }
 
 /** How often the log says how far a backfill got. */
@@ -63,7 +65,7 @@ async function fromIssues(settings: Settings, since: Date, until: Date, env: Run
   for await (const issue of api.closedIssues(settings['incident-label'], since.toISOString())) {
     if (!inWindow(issue.closed_at, since, until)) continue
     const found = issueSituation('closed', issue, settings['incident-label'], env)
-    if (!isSkip(found)) entries.push({ source: 'Issues', draft: found })
+    if (!isSkip(found)) entries.push({ source: 'Issues', draft: found, emptyThread: issue.comments === 0 })
   }
   return entries
 }
@@ -221,6 +223,7 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
     found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
     entries.push(...found)
+    for (const entry of found) if (entry.emptyThread && entry.draft.thread) filing.ledger?.knownEmpty(entry.draft.thread)
     core.info(`Found ${entries.length} incident${entries.length === 1 ? '' : 's'} in the window.`)
     await fileAll(entries, settings, now, api, { ...filing, quiet: true })
   } catch (error) {

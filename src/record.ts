@@ -72,6 +72,11 @@ export class Ledger {
 
   constructor(private readonly api: Pick<GitHubApi, 'comments' | 'comment'>) {}
 
+  /** Notes a thread with no comments at all (a list says so), so its record is not asked for. */
+  knownEmpty(thread: number): void {
+    if (!this.threads.has(thread)) this.threads.set(thread, Promise.resolve([]))
+  }
+
   /** The record of providerId on a thread, when there is one. */
   async find(thread: number, providerId: string): Promise<Recorded | undefined> {
     let recorded = this.threads.get(thread)
