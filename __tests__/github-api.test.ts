@@ -7,16 +7,25 @@ const repo = { owner: 'acme', repo: 'shop' }
 let routes: Parameters<typeof githubApi>[0] = {}
 /** Paths the stand-in receives and never answers. */
 const silent = new Set<string>()
+/** Paths whose connection the stand-in drops without an answer, as a network failure does. */
+const dropped = new Set<string>()
 let server: Server
 
 beforeAll(async () => {
-  server = await startServer((req, res, n) => (silent.has(req.url.split('?')[0]) ? undefined : githubApi(routes)(req, res, n)))
+  server = await startServer((req, res, n) => {
+    const path = req.url.split('?')[0]
+    if (dropped.has(path)) return void res.socket?.destroy()
+    return silent.has(path) ? undefined : githubApi(routes)(req, res, n)
+  })
   // @actions/github reads the API URL when it is first loaded, which GitHubApi delays until a call.
   process.env.GITHUB_API_URL = server.url
 })
-afterAll(() => server.close().catch(() => undefined))
+afterAll(() => server.close())
+// Each test sets up the answers it needs, so any one of them runs alone (jest -t) or in any order.
 beforeEach(() => {
   routes = {}
+  silent.clear()
+  dropped.clear()
   server.requests.length = 0
 })
 
@@ -93,9 +102,8 @@ describe('github-api.ts: asking GitHub for defaults', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  // Last: it stops the stand-in.
   it('says when the GitHub API cannot be reached', async () => {
-    await server.close()
+    dropped.add('/repos/acme/shop/commits/z/pulls')
     await expect(new GitHubApi('ghs_t', repo).pullRequestForCommit('z')).rejects.toThrow(
       /^Could not find the pull request of commit z: the GitHub API could not be reached \(/
     )

@@ -39,8 +39,9 @@ export function parseTime(raw: string, now: Date): TimeResult {
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m
   if (!zone) return { ok: false, problem: 'has no time zone (add Z for UTC, or an offset such as +05:30)' }
   const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number)
-  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-  local.setUTCFullYear(year) // years below 100 are not 19xx
+  const local = new Date(Date.UTC(2000, 0, 1, hour, minute, second))
+  // Year, month and day at once: Date.UTC reads years below 100 as 19xx, and 1900-02-29 does not exist.
+  local.setUTCFullYear(year, month - 1, day)
   const real =
     local.getUTCFullYear() === year &&
     local.getUTCMonth() === month - 1 &&
@@ -51,7 +52,9 @@ export function parseTime(raw: string, now: Date): TimeResult {
   if (!real) return { ok: false, problem: 'is not a real date and time' }
   const offsetMinutes = zoneOffsetMinutes(zone)
   if (offsetMinutes === undefined) return { ok: false, problem: `has an impossible offset ${zone}` }
-  const ms = local.getTime() + Math.round(Number(`0.${frac}`) * 1000) - offsetMinutes * 60_000
+  // Milliseconds from the digits as decimal text: 0.5005 * 1000 in floating point is 500.4999…, not 500.5.
+  const fractionMs = Math.round(Number(`${frac.slice(0, 3).padEnd(3, '0')}.${frac.slice(3)}`))
+  const ms = local.getTime() + fractionMs - offsetMinutes * 60_000
   return inRange(new Date(ms))
 }
 
