@@ -105,7 +105,7 @@ describe('bad input', () => {
       'auth-header',
       'fail-on-error',
       'max-attempts',
-      '::error::9 inputs are invalid (see above); nothing was sent to Hivel.'
+      '::error::9 inputs are invalid; nothing was sent to Hivel (see above).'
     ])
     expect(server.requests).toHaveLength(0)
     expect(result.outputs.incident_id).toBeUndefined()

@@ -109,10 +109,8 @@ const scenarios: Record<string, () => Promise<string>> = {
     withHivel(
       (_req, res, count) => {
         if (count === 1) res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable')
-        else if (count === 2)
-          return // no response: the attempt times out
-        else if (count === 3) res.socket?.destroy()
-        else res.writeHead(503).end()
+        else if (count === 2) res.writeHead(429).end()
+        else res.writeHead(504).end()
       },
       { 'timeout-seconds': '1' }
     ),

@@ -254,9 +254,20 @@ const wildInput: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   'fail-on-error': booleanText,
   'max-attempts': numberText,
   'timeout-seconds': numberText,
-  'retry-on-server-error': booleanText,
+  'retry-when-unsure': booleanText,
   'incident-label': fc.oneof(word, anyText),
-  'skip-successful-runs': booleanText
+  'file-on': fc.oneof(fc.constantFrom('recovery', 'failure', 'Recovery', 'success'), anyText),
+  'look-back': fc.oneof(fc.constantFrom('100 runs or 90 days', '50 runs', '30d', '0 runs', '5 weeks'), anyText),
+  record: booleanText,
+  'rate-limit-wait-seconds': numberText,
+  'backfill-since': fc.oneof(fc.constantFrom('90d', '2026-09-01', '12w', '3x'), timeText),
+  'backfill-until': timeText,
+  'backfill-issues': booleanText,
+  'backfill-workflows': listText,
+  'backfill-branch': fc.oneof(word, anyText),
+  'backfill-environments': listText,
+  'backfill-reverts': booleanText,
+  'backfill-concurrency': numberText
 }
 
 /** Raw inputs as readInputs gives them: any subset, each any text of its kind. */

@@ -23,9 +23,15 @@ describe('schema.ts: defaults', () => {
       'fail-on-error': true,
       'max-attempts': 4,
       'timeout-seconds': 30,
-      'retry-on-server-error': false,
+      'retry-when-unsure': false,
       'incident-label': 'incident',
-      'skip-successful-runs': true
+      'file-on': 'recovery',
+      'look-back': { runs: 100, days: 90, text: '100 runs or 90 days' },
+      record: true,
+      'rate-limit-wait-seconds': 300,
+      'backfill-issues': true,
+      'backfill-reverts': true,
+      'backfill-concurrency': 4
     })
   })
 })
