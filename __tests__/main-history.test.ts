@@ -1,0 +1,205 @@
+/**
+ * run() in-process against the paginated history stand-in: the recovery, record and backfill paths
+ * the built-action tests (recovery.test.ts, backfill.test.ts) cover, here so coverage sees them.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import * as core from '../__fixtures__/core.js'
+import { REPO } from '../__fixtures__/github.js'
+import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+
+const dir = mkdtempSync(join(tmpdir(), 'main-history-'))
+const saved = { ...process.env }
+const data: History = { comments: {} }
+let hivelServer: Server
+let github: HistoryStandIn
+
+beforeAll(async () => {
+  hivelServer = await startServer(hivel)
+  github = await startHistory(data)
+  // @actions/github reads the API URL when it is first loaded.
+  process.env.GITHUB_API_URL = github.url
+})
+afterAll(async () => {
+  await hivelServer.close()
+  await github.close()
+})
+beforeEach(() => {
+  jest.clearAllMocks()
+  core.written.length = 0
+  hivelServer.requests.length = 0
+  github.requests.length = 0
+  for (const key of Object.keys(core.inputs)) delete core.inputs[key]
+  for (const key of Object.keys(data) as (keyof History)[]) if (key !== 'comments') delete data[key]
+  for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
+  process.env = { ...saved, GITHUB_API_URL: github.url }
+  Object.assign(process.env, {
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: 'abc',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_RUN_ID: '77',
+    GITHUB_STEP_SUMMARY: join(dir, 'summary')
+  })
+  writeFileSync(join(dir, 'summary'), '')
+  Object.assign(core.inputs, {
+    'api-token': TOKEN,
+    'base-url': hivelServer.url,
+    'github-token': 'ghs_t',
+    severity: 'high',
+    'max-attempts': '1'
+  })
+})
+
+function event(name: string, payload: object) {
+  const path = join(dir, 'event.json')
+  writeFileSync(path, JSON.stringify(payload))
+  Object.assign(process.env, { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path })
+}
+const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, v]))
+const sha = (id: number) => `${id}`.padStart(40, 'a')
+
+describe('main.ts with history: recovery and the record', () => {
+  it('files a workflow outage once at recovery, and a second run finds the record', async () => {
+    const success = runOf(105, 'success', '2026-11-26T13:12:00Z')
+    Object.assign(data, {
+      runs: [success, runOf(104, 'failure', '2026-11-26T10:00:00Z'), runOf(103, 'success', '2026-11-26T09:00:00Z')],
+      pulls: { [sha(104)]: 203 }
+    })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(outputs()).toMatchObject({ incident_id: 'incident-1', duration: '3 h 12 min' })
+    await run()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/))
+  })
+
+  it('files an environment outage at recovery', async () => {
+    Object.assign(data, {
+      deployments: [
+        { id: 30, sha: sha(30), environment: 'production', created_at: '2026-11-26T13:00:00Z' },
+        { id: 28, sha: sha(28), environment: 'production', created_at: '2026-11-26T09:55:00Z' },
+        { id: 27, sha: sha(27), environment: 'production', created_at: '2026-11-26T08:00:00Z' }
+      ],
+      statuses: {
+        28: [{ state: 'failure', created_at: '2026-11-26T10:00:00Z' }],
+        27: [{ state: 'success', created_at: '2026-11-26T08:05:00Z' }]
+      },
+      pulls: { [sha(28)]: 198 }
+    })
+    event('deployment_status', {
+      deployment: { id: 30, sha: sha(30), environment: 'production', created_at: '2026-11-26T13:00:00Z' },
+      deployment_status: { state: 'success', created_at: '2026-11-26T13:12:00Z' }
+    })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(hivelServer.requests[0].json).toMatchObject({
+      reported_time: '2026-11-26T10:00:00Z',
+      provider_id: `${REPO}/deployments/28`,
+      pr_number: '198'
+    })
+  })
+
+  it('files and warns once when the record cannot be read or written', async () => {
+    data.refuse = { [`/repos/${REPO}/issues/203/comments`]: [403, { message: 'Resource not accessible by integration' }] }
+    Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-11-26T10:00:00Z' })
+    event('workflow_dispatch', {})
+    await run()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(core.warning).toHaveBeenCalledTimes(1)
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('a re-run cannot be recognised'))
+  })
+
+  it('notes that no record is kept for a pull request of another repository', async () => {
+    Object.assign(core.inputs, {
+      'pr-number': 'https://github.com/acme/other/pull/5',
+      'repo-url': 'acme/other',
+      'reported-time': '2026-11-26T10:00:00Z'
+    })
+    event('workflow_dispatch', {})
+    await run()
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No record of this incident is kept on GitHub'))
+    expect(github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
+  })
+})
+
+describe('main.ts with history: backfill', () => {
+  const issue = (number: number, closed: string, more: object = {}) => ({
+    number,
+    html_url: `https://github.com/${REPO}/issues/${number}`,
+    title: `Incident ${number}`,
+    body: `Caused by #${number + 100}`,
+    created_at: '2026-10-01T00:00:00Z',
+    closed_at: closed,
+    comments: 0,
+    labels: [{ name: 'incident' }, { name: 'sev2' }],
+    ...more
+  })
+  beforeEach(() => {
+    Object.assign(data, {
+      workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
+      issues: [issue(3, '2026-11-20T10:00:00Z'), issue(1, '2026-10-02T10:00:00Z', { body: 'unknown cause', comments: 2 })],
+      runs: [
+        runOf(209, 'success', '2026-11-25T12:00:00Z'),
+        runOf(208, 'failure', '2026-11-25T10:00:00Z'),
+        runOf(207, 'success', '2026-08-01T12:00:00Z')
+      ],
+      deployments: [
+        { id: 30, sha: sha(30), environment: 'production', created_at: '2026-11-26T13:00:00Z' },
+        { id: 28, sha: sha(28), environment: 'production', created_at: '2026-11-26T09:55:00Z' },
+        { id: 27, sha: sha(27), environment: 'production', created_at: '2026-08-01T08:00:00Z' }
+      ],
+      statuses: {
+        30: [{ state: 'success', created_at: '2026-11-26T13:12:00Z' }],
+        28: [{ state: 'error', created_at: '2026-11-26T10:00:00Z' }],
+        27: [{ state: 'inactive', created_at: '2026-08-01T08:05:00Z' }]
+      },
+      pulls: { [sha(208)]: 41 }
+    })
+    Object.assign(core.inputs, {
+      'backfill-since': '2026-09-01',
+      'backfill-until': '2026-11-27T00:00:00Z',
+      'backfill-workflows': 'Deploy',
+      'backfill-environments': 'production'
+    })
+    event('workflow_dispatch', {})
+  })
+
+  it('files what it can, lists what it cannot, and a second run files nothing', async () => {
+    await run()
+    const incidents = JSON.parse(String(outputs().incidents)) as { status: string }[]
+    expect(incidents.map(i => i.status).sort()).toEqual(['cannot file', 'cannot file', 'filed', 'filed'])
+    expect(outputs().filed).toBe('2')
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.written.join('')).toContain('| Status | Source |')
+    core.setOutput.mockClear()
+    ;(data.issues as { number: number; comments: number }[]).forEach(i => (i.comments = github.comments[i.number]?.length ?? i.comments))
+    await run()
+    expect(outputs().filed).toBe('0')
+    expect(hivelServer.requests).toHaveLength(2)
+  })
+
+  it('sends nothing in a dry run', async () => {
+    core.inputs['dry-run'] = 'true'
+    await run()
+    expect(hivelServer.requests).toHaveLength(0)
+    expect(github.requests.filter(r => r.method === 'POST')).toHaveLength(0)
+  })
+
+  it('fails when Hivel refuses an incident, and names a workflow it does not know', async () => {
+    core.inputs['base-url'] = 'http://127.0.0.1:9'
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/could not be delivered to Hivel/))
+    core.inputs['backfill-workflows'] = 'nope.yml'
+    await run()
+    expect(core.setFailed).toHaveBeenLastCalledWith(expect.stringContaining('backfill-workflows names "nope.yml"'))
+  })
+})
