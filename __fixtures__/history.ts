@@ -135,7 +135,11 @@ export async function startHistory(history: History): Promise<HistoryStandIn> {
       const thread = (comments[Number(m[1])] ??= [])
       if (req.method === 'POST') {
         const id = ++commentId
-        const comment = { id, body: (req.json as { body?: string } | undefined)?.body ?? '', html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}` }
+        const comment = {
+          id,
+          body: (req.json as { body?: string } | undefined)?.body ?? '',
+          html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}`
+        }
         thread.push(comment)
         return send(201, comment)
       }
