@@ -19,9 +19,9 @@ const {
   parsePrNumber,
   payloadSchema,
   SEVERITIES,
-  settingsSchema,
-  truncate
+  settingsSchema
 } = await import('../src/schema.js')
+const { truncate } = await import('../src/text.js')
 const { parseTime, toIsoUtc } = await import('../src/time.js')
 type Settings = import('../src/schema.js').Settings
 type Payload = import('../src/incident.js').Payload

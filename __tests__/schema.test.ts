@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, normalizeSeverity, parseAll, parseList, parsePrNumber, settingsSchema, truncate } from '../src/schema.js'
+import { InputError, normalizeSeverity, parseAll, parseList, parsePrNumber, settingsSchema } from '../src/schema.js'
 
 const now = new Date('2026-11-26T10:00:00Z')
 const parse = (raw: Record<string, string>) => parseAll(settingsSchema(now, 'https://github.com', 'issues'), { 'api-token': 't', ...raw })
@@ -215,17 +215,6 @@ describe('schema.ts: every problem at once', () => {
     expect(list[1]).toBe(
       'Input \'reported-time\' "2024-08-01T10:00" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
     )
-  })
-})
-
-describe('schema.ts: cutting text to fit', () => {
-  it('cuts to 255 with an ellipsis and never splits a character', () => {
-    expect(truncate('x'.repeat(300))).toHaveLength(255)
-    expect(truncate('x'.repeat(300)).endsWith('…')).toBe(true)
-    const emoji = truncate('😀'.repeat(200))
-    expect(emoji.length).toBeLessThanOrEqual(255)
-    expect(emoji).toBe(`${'😀'.repeat(127)}…`)
-    expect(truncate('short')).toBe('short')
   })
 })
 

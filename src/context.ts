@@ -6,7 +6,8 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import { GitHubApi, Job, MissingTokenError, RunApi } from './github-api.js'
 import { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } from './issue-text.js'
-import { FIELD_LIMIT, Settings, truncate } from './schema.js'
+import { FIELD_LIMIT, Settings } from './schema.js'
+import { withLink } from './text.js'
 
 /** Where a field's value came from, shown in the job summary. */
 export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
@@ -133,11 +134,6 @@ function readEvent(path: string | undefined): EventPayload {
 }
 
 const labelNames = (labels: (Label | string)[] = []) => labels.map(l => (typeof l === 'string' ? l : l.name).trim())
-
-/** Text and a link in Hivel's 255 characters: the text is shortened so that the link survives. */
-function withLink(text: string, link: string | undefined): string {
-  return link ? `${truncate(text, FIELD_LIMIT - link.length - ' ()'.length)} (${link})` : text
-}
 
 /** A failed look-up, with the input that would have made it unnecessary. */
 const orSet = (input: string) => (error: Error) => Promise.reject(new ContextError(`${error.message}. Or set ${input}.`))

@@ -3,10 +3,10 @@
  * Input rules are keyed by input name, so each problem is reported against the input a user set.
  */
 import * as v from 'valibot'
+import { FIELD_LIMIT, truncate } from './text.js'
 import { parseTime, TIME_FORMS } from './time.js'
 
-/** Hivel's limit for every string field. */
-export const FIELD_LIMIT = 255
+export { FIELD_LIMIT }
 /** Anything longer is not a plausible input and is refused before it is looked at. */
 export const INPUT_LIMIT = 64 * 1024
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
@@ -32,17 +32,6 @@ export function normalizeSeverity(raw: string): string {
   if ((SEVERITIES as readonly string[]).includes(lower)) return lower
   const alias = /^(?:sev|p)[-_ ]?([0-5])$/.exec(lower)
   return alias ? SEVERITY_ALIASES[alias[1]] : text
-}
-
-/** Cuts text to Hivel's limit, ending in an ellipsis, without splitting a character. */
-export function truncate(text: string, limit = FIELD_LIMIT): string {
-  if (text.length <= limit) return text
-  let out = ''
-  for (const ch of text) {
-    if (out.length + ch.length > limit - 1) break
-    out += ch
-  }
-  return `${out}…`
 }
 
 /** Reads a list given as a JSON array, or comma- or newline-separated; trims, drops blanks and repeats. */
