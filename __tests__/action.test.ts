@@ -132,6 +132,56 @@ describe('bad input', () => {
   })
 })
 
+describe('mistakes a new user makes', () => {
+  /** The run's ::error:: lines. */
+  const errors = (stdout: string) => stdout.split('\n').filter(line => line.startsWith('::error::'))
+
+  it('refuses a misspelt severity, saying which was meant', async () => {
+    const result = await file({ inputs: { severity: 'hgih' } })
+    expect(result.code).toBe(1)
+    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'severity' "hgih" looks like a misspelt severity: did you mean high\? /)
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('refuses the whole endpoint pasted as base-url, saying what to remove', async () => {
+    const result = await file({ inputs: { 'base-url': `${server.url}/api/hooks/v1/incident` } })
+    expect(result.code).toBe(1)
+    expect(errors(result.stdout)[0]).toContain(
+      `ends in /api/hooks/v1/incident, but the action adds /api/hooks/v1/incident itself; remove it: base-url: ${server.url}.`
+    )
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it('removes "Bearer " pasted before the token, with a notice, and sends the token alone', async () => {
+    const result = await file({ inputs: { 'api-token': `Bearer ${TOKEN}` } })
+    expect(result.code).toBe(0)
+    expect(server.requests[0].headers).toMatchObject({ authorization: TOKEN, 'x-api-token': TOKEN })
+    expect(result.stdout).toContain('::notice::api-token starts with the word "Bearer", which is not part of the token: it was removed.')
+    expect(result.log).toContain(`::add-mask::${TOKEN}`)
+  })
+
+  it('refuses a token no HTTP header can carry, without showing it, even with fail-on-error false', async () => {
+    const [head, tail] = [TOKEN.slice(0, 12), TOKEN.slice(12)]
+    const result = await file({ inputs: { 'api-token': `${head}\n${tail}`, 'fail-on-error': 'false' } })
+    expect(result.code).toBe(1)
+    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'api-token' contains a line break, which an HTTP header cannot carry;/)
+    expect(result.shown).not.toContain(head)
+    expect(result.shown).not.toContain(tail)
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it.each([
+    ['that parses', 'https://alice:hunter2@app.hivel.ai'],
+    ['that does not parse', 'https://alice:hunter2@app.hivel.ai:port']
+  ])('refuses a base-url with credentials %s, and never prints them, even in debug output', async (_how, baseUrl) => {
+    const result = await file({ inputs: { 'base-url': baseUrl }, env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
+    expect(result.code).toBe(1)
+    expect(result.shown).toContain('::debug::base-url: "https://***@app.hivel.ai')
+    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'base-url' "https:\/\/(\*\*\*@)?app\.hivel\.ai/)
+    expect(result.log).not.toMatch(/alice|hunter2/)
+  })
+})
+
 describe('the token', () => {
   it('falls back to HIVEL_API_TOKEN and never shows, even in debug output', async () => {
     const result = await file({

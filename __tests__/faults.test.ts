@@ -501,6 +501,45 @@ describe.each(NODES)('delivery under %s', (_label, node) => {
       }
     })
 
+    it.concurrent('plain http to a name under .localhost is refused with HTTP_PROXY set: the proxy would see the token', async () => {
+      const proxy = await startConnectProxy({})
+      const hivel = await startServer(reply(success('never')))
+      try {
+        const result = await runAction({
+          node,
+          inputs: baseInputs(`http://hivel.localhost:${hivel.port}`),
+          env: { HTTP_PROXY: proxy.url },
+          timeoutMs: 30_000
+        })
+        expectRun(result, hivel.requests.length, {
+          requests: 0,
+          code: 1,
+          ms: [0, 0],
+          log: [/^::error::Input 'base-url' "http:\/\/hivel\.localhost:\d+\/" uses plain http for a host that is not loopback/m]
+        })
+        expect(proxy.heads).toEqual([])
+      } finally {
+        await Promise.all([proxy.close(), hivel.close()])
+      }
+    })
+
+    it.concurrent('plain http to localhost goes straight there, past HTTP_PROXY', async () => {
+      const proxy = await startConnectProxy({})
+      const hivel = await startServer(reply(success('incident-direct')))
+      try {
+        const result = await runAction({
+          node,
+          inputs: baseInputs(`http://localhost:${hivel.port}`),
+          env: { HTTP_PROXY: proxy.url, http_proxy: proxy.url },
+          timeoutMs: 30_000
+        })
+        expectRun(result, hivel.requests.length, { requests: 1, code: 0, id: 'incident-direct', ms: [0, 0] })
+        expect(proxy.heads).toEqual([])
+      } finally {
+        await Promise.all([proxy.close(), hivel.close()])
+      }
+    })
+
     it.concurrent('plain http to a host that is not loopback is refused before anything is sent', async () => {
       const proxy = await startConnectProxy({})
       try {

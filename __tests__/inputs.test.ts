@@ -35,3 +35,31 @@ describe('inputs.ts: reading the inputs', () => {
     expect(core.setSecret).toHaveBeenCalledWith('from-env')
   })
 })
+
+describe('inputs.ts: a token pasted with its scheme word', () => {
+  it.each(['Bearer', 'token', 'BEARER'])('notes a leading %s, masks the token without it, and never shows the token', word => {
+    Object.assign(core.inputs, { 'api-token': `${word} hvl_tok3n` })
+    readInputs()
+    expect(core.setSecret).toHaveBeenCalledWith('hvl_tok3n')
+    expect(core.notice).toHaveBeenCalledWith(
+      `api-token starts with the word "${word}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
+    )
+    expect(Math.max(...core.setSecret.mock.invocationCallOrder)).toBeLessThan(core.notice.mock.invocationCallOrder[0])
+  })
+
+  it('says nothing of a token without one', () => {
+    Object.assign(core.inputs, { 'api-token': 'hvl_tok3n' })
+    readInputs()
+    expect(core.notice).not.toHaveBeenCalled()
+  })
+})
+
+describe('inputs.ts: a base-url with a user name and password', () => {
+  it.each(['https://alice:hunter2@app.hivel.ai', 'https://alice:hunter2@app.hivel.ai:port/x'])('is logged without them: %s', url => {
+    Object.assign(core.inputs, { 'base-url': url })
+    readInputs()
+    const logged = core.debug.mock.calls.map(([m]) => m).join('\n')
+    expect(logged).toContain('base-url: "https://***@app.hivel.ai')
+    expect(logged).not.toMatch(/alice|hunter2/)
+  })
+})

@@ -21,9 +21,9 @@ const {
   parsePrNumber,
   payloadSchema,
   SEVERITIES,
-  settingsSchema,
-  truncate
+  settingsSchema
 } = await import('../src/schema.js')
+const { truncate } = await import('../src/text.js')
 const { parseTime, toIsoUtc } = await import('../src/time.js')
 const { INPUT_NAMES } = await import('../src/inputs.js')
 type Settings = import('../src/schema.js').Settings

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { TOKEN } from '../__fixtures__/action.js'
-import { clean, SHOWN_BODY_LIMIT } from '../src/redact.js'
+import { clean, SHOWN_BODY_LIMIT, withoutCredentials } from '../src/redact.js'
 
 describe('redact.ts: the token', () => {
   it('is removed wherever it appears, however often', () => {
@@ -74,5 +74,18 @@ describe('redact.ts: length', () => {
 
   it('leaves short text as it is, trimmed', () => {
     expect(clean('  {"message":"Bad Request"}  ', [])).toBe('{"message":"Bad Request"}')
+  })
+})
+
+describe('redact.ts: credentials in a URL', () => {
+  it.each([
+    ['https://alice:hunter2@app.hivel.ai/x', 'https://***@app.hivel.ai/x'],
+    ['https://alice:hun@ter2@app.hivel.ai', 'https://***@app.hivel.ai'],
+    ['https://alice:hun/ter2@app.hivel.ai', 'https://***@app.hivel.ai'],
+    ['alice:hunter2@app.hivel.ai', '***@app.hivel.ai'],
+    ['hunter2@', '***@'],
+    ['https://app.hivel.ai/path', 'https://app.hivel.ai/path']
+  ])('%s is shown as %s', (url, shown) => {
+    expect(withoutCredentials(url)).toBe(shown)
   })
 })

@@ -1,5 +1,15 @@
-import { describe, expect, it } from '@jest/globals'
-import { InputError, normalizeSeverity, parseAll, parseList, parsePrNumber, settingsSchema, truncate } from '../src/schema.js'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import {
+  editDistance,
+  InputError,
+  normalizeSeverity,
+  parseAll,
+  parseList,
+  parsePrNumber,
+  settingsSchema,
+  severityProblem,
+  withoutSchemeWord
+} from '../src/schema.js'
 
 const now = new Date('2026-11-26T10:00:00Z')
 const parse = (raw: Record<string, string>) => parseAll(settingsSchema(now, 'https://github.com', 'issues'), { 'api-token': 't', ...raw })
@@ -64,6 +74,48 @@ describe('schema.ts: severity', () => {
     expect(problems({ 'api-token': 't', severity: 'x'.repeat(256) })).toEqual([
       "Input 'severity' is 256 characters long; Hivel accepts at most 255"
     ])
+  })
+})
+
+describe('schema.ts: a misspelt severity', () => {
+  it('is an input error that says which word was meant', () => {
+    expect(problems({ 'api-token': 't', severity: 'hgih' })).toEqual([
+      'Input \'severity\' "hgih" looks like a misspelt severity: did you mean high? Accepted: low, medium, high or critical (or an alias such as sev1 or p2); a word not close to these is sent as given'
+    ])
+  })
+
+  it.each([
+    ['hgih', 'high'],
+    ['Hihg', 'high'],
+    ['lwo', 'low'],
+    ['lo', 'low'],
+    ['meduim', 'medium'],
+    ['mediun', 'medium'],
+    ['crtical', 'critical'],
+    ['crtcal', 'critical'],
+    ['critical!', 'critical'],
+    ['sve1', 'sev1'],
+    ['sev-7', 'sev0, sev1, sev2, sev3, sev4 or sev5'],
+    ['p6', 'p0, p1, p2, p3, p4 or p5']
+  ])('%s: did you mean %s?', (word, meant) => {
+    expect(severityProblem(word)).toBe(`"${word}" looks like a misspelt severity: did you mean ${meant}?`)
+  })
+
+  // One edit for words under four letters, two from four on: "hgi" (3 letters, 2 edits) is a word of its own.
+  it.each(['hgi', 'hi', 'crit', 'med', 'Major outage', 'blocker', 'urgent', 'minor', 'needs-triage', 'high', 'SEV-1', 'P3'])(
+    '%s is not a misspelling',
+    word => {
+      expect(severityProblem(word)).toBeUndefined()
+      expect(problems({ 'api-token': 't', severity: word })).toEqual([])
+    }
+  )
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(editDistance('hgih', 'high')).toBe(1)
+    expect(editDistance('hgi', 'high')).toBe(2)
+    expect(editDistance('crtcal', 'critical')).toBe(2)
+    expect(editDistance('', 'low')).toBe(3)
+    expect(editDistance('sev1', 'sev1')).toBe(0)
   })
 })
 
@@ -147,6 +199,89 @@ describe('schema.ts: base URL', () => {
     expect(message).toMatch(/^Input 'base-url' .*Accepted: https:\/\/app\.hivel\.ai/)
     expect(message).not.toContain('pass@')
   })
+
+  it('echoes a URL that does not parse, without what precedes its @', () => {
+    expect(problems({ 'api-token': 't', 'base-url': 'app.hivel.ai' })[0]).toMatch(/^Input 'base-url' "app\.hivel\.ai" is not a URL\. /)
+    for (const raw of ['https://alice:hunter2@app.hivel.ai:port', 'https://alice:hun/ter2@app.hivel.ai', 'https://alice:hunter2@']) {
+      const [message] = problems({ 'api-token': 't', 'base-url': raw })
+      expect(message).toMatch(/^Input 'base-url' "https:\/\/\*\*\*@(app\.hivel\.ai)?(:port)?" is not a URL\. /)
+      expect(message).not.toMatch(/alice|hunter2|ter2/)
+    }
+  })
+
+  it('never echoes what precedes an @ in a URL that parses oddly', () => {
+    // Without https://, "alice:" reads as the scheme and the password as a path.
+    const [message] = problems({ 'api-token': 't', 'base-url': 'alice:hunter2@app.hivel.ai' })
+    expect(message).toMatch(/^Input 'base-url' "alice:\/\/\*\*\*@app\.hivel\.ai" uses alice:, which is not https\. /)
+    expect(message).not.toContain('hunter2')
+  })
+
+  it('refuses credentials without repeating them', () => {
+    const [message] = problems({ 'api-token': 't', 'base-url': 'https://alice:hunter2@app.hivel.ai' })
+    expect(message).toMatch(/^Input 'base-url' "https:\/\/app\.hivel\.ai\/" contains credentials \(not shown\); remove them/)
+    expect(message).not.toMatch(/alice|hunter2/)
+  })
+})
+
+describe('schema.ts: plain http only straight to this machine', () => {
+  const saved = { ...process.env }
+  afterEach(() => {
+    for (const name of ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']) {
+      if (saved[name] === undefined) delete process.env[name]
+      else process.env[name] = saved[name]
+    }
+  })
+
+  it.each(['http://localhost:8080', 'http://127.0.0.1:8080', 'http://127.1.2.3', 'http://[::1]:3000', 'http://[0:0:0:0:0:0:0:1]'])(
+    'accepts %s even with HTTP_PROXY set, as http-client never proxies it',
+    raw => {
+      process.env.HTTP_PROXY = 'http://proxy.example.com:3128'
+      expect(parse({ 'base-url': raw })['base-url']).toBe(raw.replace('[0:0:0:0:0:0:0:1]', '[::1]'))
+    }
+  )
+
+  it.each([
+    [{}],
+    [{ HTTP_PROXY: 'http://proxy.example.com:3128' }],
+    [{ HTTP_PROXY: 'http://proxy.example.com:3128', NO_PROXY: 'localhost' }]
+  ])('refuses a name under .localhost, which can be proxied or resolve elsewhere (%j)', env => {
+    Object.assign(process.env, env)
+    expect(problems({ 'api-token': 't', 'base-url': 'http://hivel.localhost:8080' })).toEqual([
+      expect.stringMatching(
+        /^Input 'base-url' "http:\/\/hivel\.localhost:8080\/" uses plain http for a host that is not loopback, which would expose the token \(hivel\.localhost is a name, which a proxy or DNS can send elsewhere: use localhost or 127\.0\.0\.1\)\. Accepted: /
+      )
+    ])
+  })
+})
+
+describe('schema.ts: the endpoint pasted as base-url', () => {
+  it.each([
+    ['https://app.hivel.ai/api/hooks/v1/incident', '/api/hooks/v1/incident', 'https://app.hivel.ai'],
+    ['https://app.hivel.in/api/hooks/v1/incident/', '/api/hooks/v1/incident', 'https://app.hivel.in'],
+    ['https://app.hivel.ai/API/Hooks/v1', '/api/hooks/v1', 'https://app.hivel.ai'],
+    ['https://gateway.example.com/hivel/api/hooks/v1/incident', '/api/hooks/v1/incident', 'https://gateway.example.com/hivel']
+  ])('refuses %s, saying to remove %s', (raw, pasted, meant) => {
+    expect(problems({ 'api-token': 't', 'base-url': raw })).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Input 'base-url' ".*" ends in ${pasted}, but the action adds /api/hooks/v1/incident itself; remove it: base-url: ${meant.replace(/\./g, '\\.')}\\. Accepted: `
+        )
+      )
+    ])
+  })
+
+  it("names Hivel's old endpoint as such", () => {
+    expect(problems({ 'api-token': 't', 'base-url': 'https://app.hivel.ai/hivelapi/v1/incident' })[0]).toContain(
+      "ends in Hivel's old endpoint /hivelapi/v1/incident, but the action adds /api/hooks/v1/incident itself; remove it: base-url: https://app.hivel.ai."
+    )
+  })
+
+  it.each(['https://gateway.example.com/hivel', 'https://gateway.example.com/api', 'https://gateway.example.com/api/hooks/v2'])(
+    "accepts a gateway's own path %s",
+    raw => {
+      expect(parse({ 'base-url': raw })['base-url']).toBe(raw)
+    }
+  )
 })
 
 describe('schema.ts: switches and numbers', () => {
@@ -188,6 +323,38 @@ describe('schema.ts: the token', () => {
     ])
     expect(problems({ 'dry-run': 'true' })).toEqual([])
   })
+
+  it.each([
+    ['a line break', 'hvl_abc\nhvl_def'],
+    ['a line break', 'hvl_abc\r\nhvl_def'],
+    ['a control character', 'hvl_abc\u0007def'],
+    ['a control character', 'hvl_abc\u007fdef'],
+    ['a character outside Latin-1 (such as an emoji or a letter from another script)', 'hvl_abc€def'],
+    ['a character outside Latin-1 (such as an emoji or a letter from another script)', 'hvl_abc😀def']
+  ])('refuses a token with %s, without showing it', (what, token) => {
+    expect(problems({ 'api-token': token })).toEqual([
+      `Input 'api-token' contains ${what}, which an HTTP header cannot carry; check that the secret holds the token alone, as Hivel shows it (the token is not shown here)`
+    ])
+  })
+
+  it('accepts what a header can carry: tabs, spaces and Latin-1 inside, padding around', () => {
+    expect(parse({ 'api-token': ' hvl_a\tb c_ø \n' })['api-token']).toBe('hvl_a\tb c_ø')
+  })
+
+  it.each([
+    ['Bearer hvl_abc', 'hvl_abc'],
+    ['bearer   hvl_abc', 'hvl_abc'],
+    ['BEARER\thvl_abc', 'hvl_abc'],
+    ['token hvl_abc', 'hvl_abc'],
+    ['Token hvl_abc ', 'hvl_abc'],
+    ['Bearer', 'Bearer'],
+    ['Bearerhvl_abc', 'Bearerhvl_abc'],
+    ['tokenhvl_abc', 'tokenhvl_abc'],
+    ['hvl_abc Bearer', 'hvl_abc Bearer']
+  ])('sends %j as %j: a scheme word pasted with the token is removed', (raw, token) => {
+    expect(withoutSchemeWord(raw)).toBe(token)
+    expect(parse({ 'api-token': raw })['api-token']).toBe(token)
+  })
 })
 
 describe('schema.ts: hostile input', () => {
@@ -221,17 +388,6 @@ describe('schema.ts: every problem at once', () => {
     expect(list[1]).toBe(
       'Input \'reported-time\' "2024-08-01T10:00" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
     )
-  })
-})
-
-describe('schema.ts: cutting text to fit', () => {
-  it('cuts to 255 with an ellipsis and never splits a character', () => {
-    expect(truncate('x'.repeat(300))).toHaveLength(255)
-    expect(truncate('x'.repeat(300)).endsWith('…')).toBe(true)
-    const emoji = truncate('😀'.repeat(200))
-    expect(emoji.length).toBeLessThanOrEqual(255)
-    expect(emoji).toBe(`${'😀'.repeat(127)}…`)
-    expect(truncate('short')).toBe('short')
   })
 })
 

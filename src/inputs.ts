@@ -1,6 +1,7 @@
 /** Reads every input once, up front; nothing else calls getInput. */
 import * as core from '@actions/core'
-import { InputName } from './schema.js'
+import { withoutCredentials } from './redact.js'
+import { InputName, schemeWordOf, withoutSchemeWord } from './schema.js'
 
 /** Every input action.yml declares, in its order. */
 export const INPUT_NAMES = [
@@ -44,7 +45,8 @@ export type RawInputs = Partial<Record<InputName, string>>
 
 /**
  * Reads the inputs as the runner passes them. The Hivel token is registered as a secret before
- * anything else can print it; it falls back to the HIVEL_API_TOKEN environment variable.
+ * anything else can print it, also without a scheme word it was pasted with ("Bearer abc", which
+ * is noted); it falls back to the HIVEL_API_TOKEN environment variable.
  */
 export function readInputs(): RawInputs {
   const raw: RawInputs = {}
@@ -61,8 +63,18 @@ export function readInputs(): RawInputs {
       if (secret.trim() !== secret) core.setSecret(secret.trim())
     }
   }
+  const token = raw['api-token'] ?? ''
+  const scheme = schemeWordOf(token)
+  if (scheme) {
+    core.setSecret(withoutSchemeWord(token))
+    core.notice(
+      `api-token starts with the word "${scheme}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
+    )
+  }
   for (const name of INPUT_NAMES) {
-    core.debug(`${name}: ${SECRET_INPUTS.includes(name) ? (raw[name] ? '(set)' : '(not set)') : JSON.stringify(raw[name] ?? null)}`)
+    // A base-url may hold a user name and password, which a debug log must not show.
+    const value = name === 'base-url' && raw[name] ? withoutCredentials(raw[name]) : raw[name]
+    core.debug(`${name}: ${SECRET_INPUTS.includes(name) ? (raw[name] ? '(set)' : '(not set)') : JSON.stringify(value ?? null)}`)
   }
   return raw
 }

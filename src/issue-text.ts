@@ -48,6 +48,40 @@ const SEVERITY_FIELD: BodyField = { heading: /^severity\b/i, line: /^severity$/i
 const SYSTEMS_FIELD: BodyField = { heading: /^(?:affected )?systems?\b/i, line: /^(?:affected )?systems?$/i }
 const PR_FIELD: BodyField = { heading: /^(?:pr|pull request)\b|\bcaused by\b/i, line: /^(?:pr|pull request|caused by)$/i }
 
+/** Text without the run of `char` it ends with. */
+function withoutTrailing(text: string, char: string): string {
+  let end = text.length
+  while (end > 0 && text[end - 1] === char) end--
+  return text.slice(0, end)
+}
+
+/*
+ * The two readers below take a line apart by hand rather than with one regular expression: on a
+ * long run of spaces, hashes or asterisks, such an expression tries every way to split the run,
+ * and a hostile issue body would keep the step busy for minutes.
+ */
+
+/** The text of a markdown heading ("### Severity ###" gives "Severity"), or undefined when the line is none. */
+function headingText(line: string): string | undefined {
+  let level = 0
+  while (line[level] === '#') level++
+  if (level < 1 || level > 6 || !/\s/.test(line.charAt(level))) return undefined
+  return withoutTrailing(line.slice(level).trim(), '#').trimEnd()
+}
+
+/** The name and value of a "Name: value" line, with markdown around the name allowed ("- **PR:** #203", "> Severity: high"). */
+function nameAndValue(line: string): [string, string] | undefined {
+  const colon = line.indexOf(':')
+  if (colon < 0 || colon === line.length - 1) return undefined
+  const after = line.slice(colon + 1)
+  let before = line.slice(0, colon).trimEnd()
+  if (before.endsWith('**')) before = before.slice(0, -2)
+  let name = before.length
+  while (name > 0 && /[\w ]/.test(before[name - 1])) name--
+  if (!/^[\s>*-]*$/.test(before.slice(0, name))) return undefined
+  return [before.slice(name).trim(), (after.length > 2 && after.startsWith('**') ? after.slice(2) : after).trim()]
+}
+
 /**
  * The answer to a field of an issue body: the text under its heading, as an issue form writes it
  * ("### Severity", a blank line, "high"; "_No response_" when left empty), else a "Severity: high" line.
@@ -55,18 +89,17 @@ const PR_FIELD: BodyField = { heading: /^(?:pr|pull request)\b|\bcaused by\b/i, 
 export function bodyField(body: string, field: BodyField): string | undefined {
   const lines = body.replace(/\r\n?/g, '\n').split('\n')
   for (let i = 0; i < lines.length; i++) {
-    const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(lines[i])
-    if (heading && field.heading.test(heading[1])) {
+    const heading = headingText(lines[i])
+    if (heading !== undefined && field.heading.test(heading)) {
       const answer: string[] = []
-      while (++i < lines.length && !/^#{1,6}\s/.test(lines[i])) answer.push(lines[i])
+      while (++i < lines.length && headingText(lines[i]) === undefined) answer.push(lines[i])
       const text = answer.join('\n').trim()
       return text && text !== '_No response_' ? text : undefined
     }
   }
   for (const line of lines) {
-    // Markdown around the name is allowed: "- **PR:** #203", "> Severity: high".
-    const m = /^[\s>*-]*(?:\*\*)?([\w ]+?)(?:\*\*)?\s*:(?:\*\*)?\s*(.+)$/.exec(line)
-    if (m && field.line.test(m[1].trim())) return m[2].trim()
+    const found = nameAndValue(line)
+    if (found && field.line.test(found[0])) return found[1]
   }
   return undefined
 }
@@ -89,9 +122,14 @@ export interface PullRequestReference {
   repoUrl?: string
 }
 
+/*
+ * Each pattern is tried once per start in text, so none may scan a long run again from every
+ * position in it: an owner/repo starts only where its run of [\w-] starts (the look-behind), and
+ * the spaces around the colon after "caused by" can be split only one way.
+ */
 const PR_URL = /(https?:\/\/[^\s/]+\/[\w.-]+\/[\w.-]+)\/pulls?\/(\d+)/i
-const PR_REF = new RegExp(`${PR_URL.source}|(?:\\b([\\w-]+\\/[\\w.-]+))?#(\\d+)\\b`, 'i')
-const CAUSED_BY = new RegExp(`\\bcaused by\\s*:?\\s*(?:(?:PR|pull request)\\s*)?(?:${PR_REF.source})`, 'i')
+const PR_REF = new RegExp(`${PR_URL.source}|(?:(?<![\\w-])-*\\b([\\w-]+\\/[\\w.-]+))?#(\\d+)\\b`, 'i')
+const CAUSED_BY = new RegExp(`\\bcaused by\\s*(?::\\s*)?(?:(?:PR|pull request)\\s*)?(?:${PR_REF.source})`, 'i')
 
 function reference(number: string, repoUrl?: string): PullRequestReference | undefined {
   const n = Number(number)

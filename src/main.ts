@@ -34,10 +34,13 @@ export async function run(): Promise<void> {
   const now = new Date()
   const raw = readInputs()
   let failOnError = true
+  // The token as sent: a pasted scheme word removed, so the bare token is hidden too.
+  let apiToken: string | undefined
   try {
     const env = runEnv()
     const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
     failOnError = settings['fail-on-error']
+    apiToken = settings['api-token']
     const [owner = '', repo = ''] = env.repository.split('/')
     const api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
       maxWaitSeconds: settings['rate-limit-wait-seconds']
@@ -46,7 +49,7 @@ export async function run(): Promise<void> {
     if (settings['backfill-since']) await backfill(settings, env, now, api, filing)
     else await fileLive(settings, env, now, api, filing)
   } catch (error) {
-    const secrets = [raw['api-token'], raw['github-token']]
+    const secrets = [raw['api-token'], apiToken, raw['github-token']]
     if (error instanceof InputError) {
       const problems = error.problems.map(p => clean(p, secrets, 1000))
       for (const problem of problems) core.error(problem)

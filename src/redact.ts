@@ -9,6 +9,17 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
 const LINE_BREAKS = /[\n\u2028\u2029]+/g
 
 /**
+ * A URL as typed, with whatever precedes its last @ (a user name and password) replaced by ***.
+ * Works on text that is not a valid URL too, which may hold credentials all the same.
+ */
+export function withoutCredentials(url: string): string {
+  const at = url.lastIndexOf('@')
+  if (at < 0) return url
+  const scheme = /^\s*[a-z][a-z\d+.-]*:\/\//i.exec(url)?.[0] ?? ''
+  return `${scheme}***${url.slice(at)}`
+}
+
+/**
  * Removes control characters (which could rewrite the log), every secret, and `::` sequences
  * (which the runner would read as workflow commands); puts the text on one line and cuts it to
  * `limit` characters. Controls go first, so a secret split by one is still found.

@@ -2,12 +2,15 @@
  * Every rule the action applies to its inputs and to the incident it sends, declared once.
  * Input rules are keyed by input name, so each problem is reported against the input a user set.
  */
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import * as v from 'valibot'
+import { INCIDENT_PATH } from './hivel.js'
+import { withoutCredentials } from './redact.js'
 import { DEFAULT_LOOK_BACK, LOOK_BACK_FORMS, parseLookBack } from './situations/look-back.js'
+import { FIELD_LIMIT, truncate } from './text.js'
 import { parseDuration, parseTime, TIME_FORMS } from './time.js'
 
-/** Hivel's limit for every string field. */
-export const FIELD_LIMIT = 255
+export { FIELD_LIMIT }
 /** Anything longer is not a plausible input and is refused before it is looked at. */
 export const INPUT_LIMIT = 64 * 1024
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const
@@ -18,6 +21,9 @@ export const MAX_ATTEMPTS_LIMIT = 10
 export const FILE_ON = ['recovery', 'failure'] as const
 const SEVERITY_EVENTS = new Set(['issues', 'pull_request', 'pull_request_target'])
 export const TIMEOUT_LIMIT_SECONDS = 600
+
+/** The severities as error messages list them. */
+const SEVERITY_FORMS = 'low, medium, high or critical (or an alias such as sev1 or p2)'
 
 const SEVERITY_ALIASES: Record<string, (typeof SEVERITIES)[number]> = {
   0: 'critical',
@@ -37,15 +43,53 @@ export function normalizeSeverity(raw: string): string {
   return alias ? SEVERITY_ALIASES[alias[1]] : text
 }
 
-/** Cuts text to Hivel's limit, ending in an ellipsis, without splitting a character. */
-export function truncate(text: string, limit = FIELD_LIMIT): string {
-  if (text.length <= limit) return text
-  let out = ''
-  for (const ch of text) {
-    if (out.length + ch.length > limit - 1) break
-    out += ch
+/** The words a misspelt severity is compared with: the levels, then their aliases. */
+const SEVERITY_WORDS = [...SEVERITIES, ...Object.keys(SEVERITY_ALIASES).flatMap(n => [`sev${n}`, `p${n}`])]
+
+/** Edits (insert, delete, replace, or swap two neighbours) that turn a into b: optimal string alignment. */
+export function editDistance(a: string, b: string): number {
+  let before: number[] = []
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], before[j - 2] + 1)
+    }
+    before = previous
+    previous = row
   }
-  return `${out}…`
+  return previous[b.length]
+}
+
+/**
+ * Why a severity looks misspelt ("hgih" is one swap from high), or undefined when it is a known
+ * level or alias, or too far from all of them to be a slip (Hivel accepts any word). A word of
+ * four letters or more may be two edits away, a shorter one only one, so that short words of
+ * their own ("hi", "med") are not taken for slips.
+ */
+export function severityProblem(word: string): string | undefined {
+  const text = word.trim().toLowerCase()
+  if ((SEVERITIES as readonly string[]).includes(normalizeSeverity(text))) return undefined
+  const distances = SEVERITY_WORDS.map(known => editDistance(text, known))
+  const closest = Math.min(...distances)
+  if (closest > (text.length >= 4 ? 2 : 1)) return undefined
+  const meant = SEVERITY_WORDS.filter((_, i) => distances[i] === closest)
+  const choices = meant.length > 1 ? `${meant.slice(0, -1).join(', ')} or ${meant[meant.length - 1]}` : meant[0]
+  return `"${word.trim()}" looks like a misspelt severity: did you mean ${choices}?`
+}
+
+/** A scheme word pasted with the token ("Bearer abc"), which auth-header adds when asked to. */
+const SCHEME_WORD = /^(bearer|token)\s+(?=\S)/i
+
+/** The token without a leading "Bearer " or "token " (any case); see SCHEME_WORD. */
+export function withoutSchemeWord(token: string): string {
+  return token.trim().replace(SCHEME_WORD, '')
+}
+
+/** The scheme word a token was pasted with, as written, or undefined. */
+export function schemeWordOf(token: string): string | undefined {
+  return SCHEME_WORD.exec(token.trim())?.[1]
 }
 
 /** Reads a list given as a JSON array, or comma- or newline-separated; trims, drops blanks and repeats. */
@@ -74,9 +118,38 @@ export function parsePrNumber(raw: string): string | undefined {
   return Number.isSafeInteger(n) && n > 0 ? String(n) : undefined
 }
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase()
-  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]'
+/**
+ * Why plain http to this URL could show the token to someone, or undefined when the request
+ * provably stays on this machine: its host is an address in 127.0.0.0/8, [::1] or localhost, and
+ * no proxy applies to it by http-client's own rules (HTTP_PROXY, NO_PROXY: the environment is read
+ * here and only here). Any other name, *.localhost included, may resolve or be proxied elsewhere.
+ */
+function plainHttpProblem(url: URL): string | undefined {
+  const host = url.hostname
+  if (host !== 'localhost' && host !== '[::1]' && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+    return `uses plain http for a host that is not loopback, which would expose the token${host.endsWith('.localhost') ? ` (${host} is a name, which a proxy or DNS can send elsewhere: use localhost or 127.0.0.1)` : ''}`
+  }
+  const proxy = getProxyUrl(url)
+  return proxy
+    ? `uses plain http through the proxy at ${proxy.host}, which would see the token; use https, or add ${host} to NO_PROXY`
+    : undefined
+}
+
+/** Hivel's endpoint and the paths leading to it, as pasted by someone who copied the whole address. */
+const ENDPOINT_PATHS = [INCIDENT_PATH, INCIDENT_PATH.slice(0, INCIDENT_PATH.lastIndexOf('/')), '/hivelapi/v1/incident']
+
+/** Why a parsed base-url cannot be Hivel's address, or undefined when it can. */
+function baseUrlProblem(url: URL): string | undefined {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `uses ${url.protocol}, which is not https`
+  const insecure = url.protocol === 'http:' ? plainHttpProblem(url) : undefined
+  if (insecure) return insecure
+  if (url.username || url.password) return 'contains credentials (not shown); remove them and pass the token as api-token'
+  if (url.search || url.hash) return 'has a query or fragment'
+  const path = url.pathname.replace(/\/+$/, '')
+  const pasted = ENDPOINT_PATHS.find(end => path.toLowerCase().endsWith(end))
+  if (!pasted) return undefined
+  const what = pasted === ENDPOINT_PATHS[2] ? `Hivel's old endpoint ${pasted}` : pasted
+  return `ends in ${what}, but the action adds ${INCIDENT_PATH} itself; remove it: base-url: ${url.origin}${path.slice(0, -pasted.length)}`
 }
 
 /** Why a string is not plain text, or undefined when it is. */
@@ -145,33 +218,55 @@ const baseUrl = v.pipe(
   text,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const accepted =
-      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway); http only for localhost or 127.0.0.1'
+      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or [::1] with no proxy'
     let url: URL
     try {
       url = new URL(dataset.value)
     } catch {
-      addIssue({ message: `"${dataset.value}" is not a URL. ${accepted}` })
+      // What does not parse, or parses oddly ("alice:pw@host" has the scheme alice:), may still hold a password.
+      addIssue({ message: `"${withoutCredentials(dataset.value)}" is not a URL. ${accepted}` })
       return NEVER
     }
-    const problem =
-      url.protocol !== 'https:' && url.protocol !== 'http:'
-        ? `uses ${url.protocol}, which is not https`
-        : url.protocol === 'http:' && !isLoopback(url.hostname)
-          ? 'uses plain http for a host that is not loopback, which would expose the token'
-          : url.username || url.password
-            ? 'contains credentials; pass the token as api-token'
-            : url.search || url.hash
-              ? 'has a query or fragment'
-              : undefined
+    const problem = baseUrlProblem(url)
     if (problem) {
-      addIssue({ message: `"${url.protocol}//${url.host}${url.pathname}" ${problem}. ${accepted}` })
+      addIssue({ message: `"${withoutCredentials(`${url.protocol}//${url.host}${url.pathname}`)}" ${problem}. ${accepted}` })
       return NEVER
     }
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
   })
 )
 
-const severity = v.pipe(limited, v.minLength(1, 'is empty'), v.transform(normalizeSeverity))
+const severity = v.pipe(
+  limited,
+  v.minLength(1, 'is empty'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? severityProblem(dataset.value) : undefined
+    if (problem) addIssue({ message: `${problem} Accepted: ${SEVERITY_FORMS}; a word not close to these is sent as given` })
+  }),
+  v.transform(normalizeSeverity)
+)
+
+/** Why a token cannot be sent in an HTTP header, in words that do not show it; undefined when it can. */
+function headerProblem(token: string): string | undefined {
+  // What Node accepts in a header value: tab, space, visible ASCII and the rest of Latin-1.
+  const bad = /[^\t\x20-\x7e\x80-\xff]/.exec(token)?.[0]
+  if (bad === undefined) return undefined
+  const what = /[\n\r]/.test(bad)
+    ? 'a line break'
+    : bad.charCodeAt(0) < 0x100
+      ? 'a control character'
+      : 'a character outside Latin-1 (such as an emoji or a letter from another script)'
+  return `contains ${what}, which an HTTP header cannot carry; check that the secret holds the token alone, as Hivel shows it (the token is not shown here)`
+}
+
+const apiToken = v.pipe(
+  text,
+  v.transform(withoutSchemeWord),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? headerProblem(dataset.value) : undefined
+    if (problem) addIssue({ message: problem })
+  })
+)
 
 const list = v.pipe(
   text,
@@ -252,7 +347,7 @@ const since = (now: Date) =>
     })
   )
 
-const SEVERITY_REQUIRED = 'is required: set severity to low, medium, high or critical (or an alias such as sev1 or p2)'
+const SEVERITY_REQUIRED = `is required: set severity to ${SEVERITY_FORMS}`
 
 /**
  * What the inputs become, before context fills the gaps. Only an issues event can supply a
@@ -261,7 +356,7 @@ const SEVERITY_REQUIRED = 'is required: set severity to low, medium, high or cri
 export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
   v.pipe(
     v.object({
-      'api-token': v.optional(text),
+      'api-token': v.optional(apiToken),
       'base-url': v.optional(baseUrl, DEFAULT_BASE_URL),
       severity: v.optional(severity),
       description: v.optional(text),

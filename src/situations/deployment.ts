@@ -5,7 +5,8 @@
  */
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github-api.js'
 import { formatDuration } from '../time.js'
-import { count, Draft, fromApi, fromEvent, linkAfter, Outage, Outcome, Skip, withLink } from './draft.js'
+import { count, Draft, fromApi, fromEvent, Outage, Outcome, Skip } from './draft.js'
+import { linkAfter, withLink } from '../text.js'
 import { LookBack, withinLookBack } from './look-back.js'
 import type { Where } from './workflow-run.js'
 

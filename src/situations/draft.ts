@@ -2,7 +2,6 @@
  * What a situation gives: an incident draft (defaults for the fields the inputs leave empty, and
  * where each came from) or a skip with its reason. The same draft serves a live event and a backfill.
  */
-import { FIELD_LIMIT, truncate } from '../schema.js'
 
 /** Where a field's value came from, shown in the job summary. */
 export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
@@ -81,16 +80,6 @@ export const fromEvent = <T>(value: T | undefined | null): Sourced<T> | undefine
 
 /** A value read from the GitHub API. */
 export const fromApi = <T>(value: T): Sourced<T> => ({ value, source: 'GitHub API' })
-
-/** Text and a link in Hivel's 255 characters: the text is shortened so that the link survives. */
-export function withLink(text: string, link: string | undefined): string {
-  return link ? `${truncate(text, FIELD_LIMIT - link.length - ' ()'.length)} (${link})` : text
-}
-
-/** Text ending in a link, in Hivel's 255 characters: "… until https://…". */
-export function linkAfter(text: string, link: string): string {
-  return `${truncate(text, FIELD_LIMIT - link.length - 1)} ${link}`
-}
 
 /** "1 failed run", "4 failed runs". */
 export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`

@@ -4,6 +4,7 @@
  */
 import type { Issue } from '../github-api.js'
 import { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } from '../issue-text.js'
+import { severityProblem } from '../schema.js'
 import { Draft, fromEvent, Skip } from './draft.js'
 import type { Where } from './workflow-run.js'
 
@@ -29,6 +30,13 @@ export function issueSituation(action: string | undefined, issue: Issue, label: 
   const pr = pullRequestFromBody(body, where.serverUrl)
   const ownRepo = `${where.serverUrl}/${where.repository}`.toLowerCase()
   const problems: Draft['problems'] = []
+  const misspelt = severity && severityProblem(severity)
+  if (misspelt) {
+    problems.push({
+      field: 'severity',
+      message: `Issue ${issue.html_url}: ${misspelt} Fix the label or the Severity line, or set severity.`
+    })
+  }
   if (!severity) {
     problems.push({
       field: 'severity',

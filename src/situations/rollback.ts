@@ -5,8 +5,8 @@
  */
 import * as core from '@actions/core'
 import { GitHubApi, Job, MissingTokenError } from '../github-api.js'
-import { FIELD_LIMIT } from '../schema.js'
-import { ContextError, Defaults, withLink } from './draft.js'
+import { FIELD_LIMIT, withLink } from '../text.js'
+import { ContextError, Defaults } from './draft.js'
 
 // A job that failed or ran out of time marks the incident's start; a cancelled one does not.
 const FAILED_JOB = new Set(['failure', 'timed_out'])

@@ -1,0 +1,89 @@
+/** issue-text.ts: a misspelt severity is found, and reading a body costs time in proportion to its length, whatever it holds. */
+import { describe, expect, it } from '@jest/globals'
+import { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody } from '../src/issue-text.js'
+import { severityProblem } from '../src/schema.js'
+
+/** GitHub's limit for an issue body. */
+const BODY_LIMIT = 65_536
+const BUDGET_MS = 50
+
+/** `head`, then `unit` repeated, then `tail`, to exactly GitHub's limit. */
+const body = (head: string, unit: string, tail = '') => {
+  const room = BODY_LIMIT - head.length - tail.length
+  return head + unit.repeat(Math.ceil(room / unit.length)).slice(0, room) + tail
+}
+
+/** Bodies shaped to make backtracking regular expressions try every split of a long run. */
+const HOSTILE: [string, string][] = [
+  ['"caused by" and spaces', body('caused by', ' ', 'x')],
+  ['"caused by:" and spaces', body('caused by:', ' ', '\u2028')],
+  ['"caused by PR" and spaces', body('Caused by PR', ' ', 'x')],
+  ['"caused by" repeated', body('', 'caused by ')],
+  ['"caused by" and a hyphenated word', body('caused by ', 'a-')],
+  ['hashes', body('', '#')],
+  ['a heading of hashes and spaces', body('# ', '# ', 'x')],
+  ['a heading then spaces', body('### Severity', ' ', '#')],
+  ['a heading of tabs', body('#', '\t', '\u2028')],
+  ['asterisks', body('', '*')],
+  ['asterisks and spaces', body('', '* ')],
+  ['hyphens', body('', '-')],
+  ['quote marks and hyphens', body('', '> - ')],
+  ['colons', body('', ':')],
+  ['spaces', body('', ' ', 'x')],
+  ['a name then spaces', body('Severity', ' ', 'x')],
+  ['a name, a colon, spaces and a line separator', body('Severity:', ' ', '\u2028')],
+  ['a bold name then spaces', body('**Pull request**', ' ', '*')],
+  ['words and spaces without a colon', body('', 'a ')],
+  ['"PR" repeated', body('', 'PR')],
+  ['"PR " repeated', body('', 'PR ')],
+  ['a hyphenated word', body('', 'a-')],
+  ['owner/ and a hyphenated word', body('acme/', 'a-')],
+  ['owner/repo and dots', body('acme/', 'a.')],
+  ['a pull request field of a hyphenated word', body('### Pull request\n\n', 'a-')],
+  ['a PR line of a hyphenated word', body('PR: ', 'a-')],
+  ['"#1" repeated', body('', '#1')],
+  ['digits after a hash', body('#', '1', 'a')],
+  ['a URL scheme then letters', body('https://', 'a')],
+  ['a URL host then a hyphenated path', body('https://github.com/', 'a-')],
+  ['a URL with many path segments', body('https://github.com/', 'a/')],
+  ['URL schemes repeated', body('', 'https://')],
+  ['a URL then "pull/" repeated', body('https://github.com/acme/shop/', 'pull/')],
+  ['many short lines', body('', 'Severity:\n')],
+  ['many headings', body('', '### \n')]
+]
+
+/**
+ * Milliseconds of CPU time the body readers take together: the best of three runs, as CPU time
+ * rather than wall time, so that other processes on a busy machine do not fail the test.
+ */
+function timeToRead(text: string): number {
+  let best = Infinity
+  for (let run = 0; run < 3; run++) {
+    const started = process.cpuUsage()
+    severityFromBody(text)
+    systemsFromBody(text)
+    pullRequestFromBody(text)
+    const used = process.cpuUsage(started)
+    best = Math.min(best, (used.user + used.system) / 1000)
+  }
+  return best
+}
+
+describe('issue-text.ts: hostile issue bodies', () => {
+  it.each(HOSTILE)(`reads a ${BODY_LIMIT}-character body of %s in under ${BUDGET_MS} ms`, (_shape, text) => {
+    expect(text).toHaveLength(BODY_LIMIT)
+    expect(timeToRead(text)).toBeLessThan(BUDGET_MS)
+  })
+})
+
+describe('issue-text.ts: a misspelt severity in an issue', () => {
+  // situations/issue.ts reports it as a problem with the issue, as the severity input is one.
+  it.each([
+    ['a label', severityFromLabels(['incident', 'severity:hgih'])],
+    ['a "Severity:" line', severityFromBody('Checkout down.\n\nSeverity: hgih')],
+    ['an issue form', severityFromBody('### Severity\n\nhgih')]
+  ])('is read as given from %s, and severityProblem names the word meant', (_where, severity) => {
+    expect(severity).toBe('hgih')
+    expect(severityProblem(severity ?? '')).toBe('"hgih" looks like a misspelt severity: did you mean high?')
+  })
+})
