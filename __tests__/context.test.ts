@@ -320,13 +320,66 @@ describe('the rollback case: a push (or any) run', () => {
   })
 
   it('takes a pull_request event’s number without asking for it', async () => {
-    const { defaults, calls } = await resolve('pull_request', 'pull_request', {
-      severity: 'high',
-      'reported-time': '2026-11-26T08:00:00Z',
-      description: 'x'
-    })
+    const { defaults, calls } = await resolve(
+      'pull_request',
+      { ...eventFixture('pull_request'), action: 'synchronize' },
+      {
+        severity: 'high',
+        'reported-time': '2026-11-26T08:00:00Z',
+        description: 'x'
+      }
+    )
     expect(defaults.prNumber).toEqual({ value: '71', source: 'event' })
     expect(calls).toEqual([])
+  })
+})
+
+describe('pull_request closed: a merged revert, or nothing', () => {
+  const event = eventFixture('pull_request')
+  const closed = (change: object) => ({ ...event, pull_request: { ...event.pull_request, ...change } })
+  const revert = closed({
+    number: 215,
+    html_url: `https://github.com/${REPO}/pull/215`,
+    title: 'Revert "Cache tax rates per region"',
+    body: 'Reverts acme/checkout-service#71',
+    head: { ...event.pull_request.head, ref: 'revert-71-tax-cache' },
+    base: { ...event.pull_request.base, ref: 'release/2.4' }
+  })
+  const cached = { ...event.pull_request, merged_at: '2026-11-25T16:40:00Z', labels: [] }
+  const api = (calls: string[]) =>
+    ({
+      pull: async (n: number, repo: { owner: string; repo: string }) => (calls.push(`pull ${repo.owner}/${repo.repo}#${n}`), cached),
+      pullCommitMessages: async (n: number) => (calls.push(`commits of #${n}`), ['Cache tax rates'])
+    }) as unknown as GitHubApi
+
+  it('files a revert against the pull request it reverts, with revert-branches and the severity input', async () => {
+    const calls: string[] = []
+    const settings = settingsFor('pull_request', { 'revert-branches': 'release/2.4', severity: 'low' })
+    const draft = await resolveDraft(settings, envFor('pull_request', revert), now, api(calls))
+    expect('skip' in draft ? draft : shown(draft.defaults)).toEqual({
+      prNumber: ['71', 'event'],
+      repoUrl: [`https://github.com/${REPO}`, 'event'],
+      reportedTime: ['2026-11-25T16:40:00.000Z', 'GitHub API'],
+      resolutionTime: ['2026-11-26T07:40:17.000Z', 'event'],
+      providerId: [`${REPO}/pull/215`, 'event'],
+      description: ['Reverted "Cache tax rates per region" (#71) by #215', 'GitHub API'],
+      reportedBy: ['mona', 'event']
+    })
+    expect(calls).toEqual([`pull ${REPO}#71`])
+    expect(remainingProblems(draft as Exclude<typeof draft, { skip: string }>, settings)).toBeUndefined()
+  })
+
+  it('skips a revert into another branch than the default without revert-branches, and a closed pull request that reverts nothing', async () => {
+    const calls: string[] = []
+    const intoRelease = await resolveDraft(settingsFor('pull_request'), envFor('pull_request', revert), now, api(calls))
+    expect(intoRelease).toEqual({
+      skip: `Pull request https://github.com/${REPO}/pull/215 reverts #71 on release/2.4, not the default branch main: no incident (revert-branches: release/2.4 files reverts there).`
+    })
+    const merged = await resolveDraft(settingsFor('pull_request'), envFor('pull_request', 'pull_request'), now, api(calls))
+    expect(merged).toEqual({
+      skip: `Pull request https://github.com/${REPO}/pull/71 was merged and reverts nothing: no incident (a merged revert files the change it reverts).`
+    })
+    expect(calls).toEqual(['commits of #71'])
   })
 })
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
-import { hivel, runAction, RunResult, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { hivel, Received, runAction, RunResult, Server, startServer, TOKEN } from '../__fixtures__/action.js'
 import {
   denied,
   eventFixture,
@@ -248,7 +248,7 @@ describe('a rollback job in the same run', () => {
   it('takes the pull request of a pull_request event from the event', async () => {
     const outcome = await runIn({
       eventName: 'pull_request',
-      event: 'pull_request',
+      event: { ...eventFixture('pull_request'), action: 'synchronize' },
       routes: { [path.jobs()]: jobs },
       inputs: { severity: 'high' }
     })
@@ -519,5 +519,92 @@ describe('an explicit input always wins over a default', () => {
       pr_number: '9'
     })
     expect(outcome.asked).toEqual([])
+  })
+})
+
+describe('pull_request closed: a merged revert files the change it reverts', () => {
+  const closed = eventFixture('pull_request')
+  const revert = {
+    ...closed,
+    number: 215,
+    pull_request: {
+      ...closed.pull_request,
+      number: 215,
+      html_url: `${REPO_URL}/pull/215`,
+      title: 'Revert "Add EU checkout"',
+      body: `Reverts ${REPO}#203`,
+      merged_at: '2026-11-26T13:12:00Z',
+      user: { ...closed.pull_request.user, login: 'octocat' },
+      labels: [],
+      head: { ...closed.pull_request.head, ref: 'revert-203-add-eu-checkout' }
+    }
+  }
+  const reverted = {
+    ...pull(203, { merged_at: '2026-11-26T10:00:00Z', merge_commit_sha: SHA }),
+    title: 'Add EU checkout',
+    labels: [{ name: 'sev2' }]
+  }
+  const comments = `/repos/${REPO}/issues/215/comments`
+  const payload = {
+    severity: 'high',
+    description: 'Reverted "Add EU checkout" (#203) by #215',
+    reported_time: '2026-11-26T10:00:00Z',
+    resolution_time: '2026-11-26T13:12:00Z',
+    reported_by: 'octocat',
+    provider_id: `${REPO}/pull/215`,
+    repo_url: REPO_URL,
+    pr_number: '203'
+  }
+  const record = [
+    `Filed with Hivel as incident **incident-1**: high, 2026-11-26 10:00 → 13:12 UTC (3 h 12 min), Reverted "Add EU checkout" (#203) by #215 · filed by ${RUN_URL}`,
+    '',
+    `<!-- hivel-incident {"provider_id":"${REPO}/pull/215","incident_id":"incident-1"} -->`
+  ].join('\n')
+
+  it("files GitHub's Revert button output once, blaming #203 from its merge to the revert's, and records it on the revert", async () => {
+    const posted: unknown[] = []
+    const first = await runIn({
+      eventName: 'pull_request',
+      event: revert,
+      routes: {
+        [`/repos/${REPO}/pulls/203`]: reverted,
+        [comments]: (req: Received) =>
+          req.method === 'POST' ? (posted.push(req.json), [201, { id: 1, html_url: `${REPO_URL}/pull/215#issuecomment-1` }]) : [200, []]
+      }
+    })
+    expect(expectFiled(first)).toEqual(payload)
+    expect(first.asked).toEqual([`GET /repos/${REPO}/pulls/203`, `GET ${comments}`, `POST ${comments}`])
+    expect(posted).toEqual([{ body: record }])
+
+    hivelServer.requests.length = 0
+    const second = await runIn({
+      eventName: 'pull_request',
+      event: revert,
+      routes: {
+        [`/repos/${REPO}/pulls/203`]: reverted,
+        [comments]: [{ id: 1, body: record, html_url: `${REPO_URL}/pull/215#issuecomment-1` }]
+      }
+    })
+    expect(second.result.code).toBe(0)
+    expect(second.sent).toEqual([])
+    expect(second.asked).toEqual([`GET /repos/${REPO}/pulls/203`, `GET ${comments}`])
+    expect(second.result.outputs.incident_id).toBe('incident-1')
+    expect(second.result.shown).toContain(
+      `::notice::Already filed with Hivel as incident incident-1 (${REPO_URL}/pull/215#issuecomment-1): nothing is sent again.`
+    )
+  })
+
+  it('skips a merged pull request that reverts nothing, after reading its commits', async () => {
+    const commits = `/repos/${REPO}/pulls/71/commits`
+    const outcome = await runIn({
+      eventName: 'pull_request',
+      event: 'pull_request',
+      routes: { [commits]: [{ sha: SHA, commit: { message: 'Cache tax rates per region' } }] }
+    })
+    expectSkipped(
+      outcome,
+      `Pull request ${REPO_URL}/pull/71 was merged and reverts nothing: no incident (a merged revert files the change it reverts).`
+    )
+    expect(outcome.asked).toEqual([`GET ${commits}`])
   })
 })

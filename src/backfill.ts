@@ -7,15 +7,16 @@ import * as core from '@actions/core'
 import { layOver, RunEnv } from './context.js'
 import { findPullRequest } from './context.js'
 import { fileOnce, Filing, Outcome } from './filing.js'
-import { Deployment, DeploymentStatus, GitHubApi, RateLimitError, Run } from './github-api.js'
+import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
 import { writeBackfillSummary } from './backfill-report.js'
 import { guard } from './report.js'
 import { InputError, Settings } from './schema.js'
 import { outageEndingWith, deploymentOutageDraft } from './situations/deployment.js'
-import { ContextError, Draft, isSkip } from './situations/draft.js'
+import { ContextError, Draft, fromEvent, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
+import { revertProviderId, revertSituation } from './situations/revert.js'
 import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
 import { remainingProblems } from './live.js'
 
@@ -66,6 +67,30 @@ async function fromIssues(settings: Settings, since: Date, until: Date, env: Run
     if (!inWindow(issue.closed_at, since, until)) continue
     const found = issueSituation('closed', issue, settings['incident-label'], env)
     if (!isSkip(found)) entries.push({ source: 'Issues', draft: found, emptyThread: issue.comments === 0 })
+  }
+  return entries
+}
+
+/** Merged reverts merged in the window, each read as the live path reads its closed event. */
+async function fromReverts(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+  const entries: Entry[] = []
+  const options = { branches: settings['revert-branches'], severityInput: settings.severity !== undefined, backfill: true }
+  for await (const pull of api.closedPulls()) {
+    // Newest updated first, and a merge in the window updates the pull request in the window.
+    if (Date.parse(pull.updated_at ?? '') < since.getTime()) break
+    if (!inWindow(pull.merged_at, since, until)) continue
+    let found: Draft | Skip
+    try {
+      found = await revertSituation(pull, options, env, api)
+    } catch (error) {
+      if (error instanceof RateLimitError || !(error instanceof GitHubApiError)) throw error
+      // The reverted pull request could not be read (another repository, most often): listed with the reason, not filed.
+      found = {
+        defaults: { providerId: fromEvent(revertProviderId(env.repository, pull)) },
+        problems: [{ field: 'pr-number', message: clean(error.message, []) }]
+      }
+    }
+    if (!isSkip(found)) entries.push({ source: 'Reverts', draft: found })
   }
   return entries
 }
@@ -217,7 +242,8 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     const found = [
       ...(settings['backfill-issues'] ? await fromIssues(settings, since, until, env, api) : []),
       ...(await fromWorkflows(settings, since, until, env, api)),
-      ...(await fromEnvironments(settings, since, until, env, api))
+      ...(await fromEnvironments(settings, since, until, env, api)),
+      ...(settings['backfill-reverts'] ? await fromReverts(settings, since, until, env, api) : [])
     ]
     for (const entry of found)
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })

@@ -5,12 +5,13 @@
  */
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
-import type { Deployment, DeploymentStatus, GitHubApi, Issue, Run } from './github-api.js'
+import type { Deployment, DeploymentStatus, GitHubApi, Issue, Pull, Run } from './github-api.js'
 import { clean } from './redact.js'
 import type { Settings } from './schema.js'
 import { deploymentSituation } from './situations/deployment.js'
 import { Defaults, Draft, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
+import { revertSituation } from './situations/revert.js'
 import { fromRunJobs, orSet } from './situations/rollback.js'
 import { workflowRunSituation } from './situations/workflow-run.js'
 
@@ -45,7 +46,7 @@ export function runEnv(env: NodeJS.ProcessEnv = process.env): RunEnv {
 /* Only the event fields the situations read (shapes from GitHub's webhook payloads). */
 interface EventPayload {
   action?: string
-  pull_request?: { number: number }
+  pull_request?: Pull
   workflow_run?: Run
   workflow?: { name?: string }
   deployment_status?: DeploymentStatus
@@ -70,6 +71,11 @@ async function situation(event: EventPayload, settings: Settings, env: RunEnv, a
   const lookBack = settings['look-back']
   const fileOn = settings['file-on']
   if ((env.eventName === 'pull_request' || env.eventName === 'pull_request_target') && event.pull_request) {
+    // A closed pull request is a revert to file or nothing; any other (a rollback job on a pull request) blames it.
+    if (event.action === 'closed') {
+      const options = { branches: settings['revert-branches'], severityInput: settings.severity !== undefined }
+      return revertSituation(event.pull_request, options, where, api)
+    }
     return { defaults: { prNumber: { value: String(event.pull_request.number), source: 'event' } } }
   }
   if (env.eventName === 'workflow_run' && event.workflow_run) {

@@ -95,6 +95,7 @@ export interface Pull {
   title: string
   body?: string | null
   merged_at?: string | null
+  updated_at?: string
   merge_commit_sha?: string | null
   user?: { login: string } | null
   labels?: ({ name: string } | string)[]

@@ -26,6 +26,7 @@ export const INPUT_NAMES = [
   'incident-label',
   'file-on',
   'look-back',
+  'revert-branches',
   'record',
   'rate-limit-wait-seconds',
   'backfill-since',

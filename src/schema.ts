@@ -377,6 +377,7 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       'incident-label': v.optional(limited, 'incident'),
       'file-on': v.optional(oneOf(FILE_ON), 'recovery'),
       'look-back': v.optional(lookBack, DEFAULT_LOOK_BACK),
+      'revert-branches': v.optional(list),
       record: v.optional(boolean, 'true'),
       'rate-limit-wait-seconds': v.optional(number(0, 3600, false), '300'),
       'backfill-since': v.optional(since(now)),
