@@ -1,6 +1,7 @@
 /** Builds the incident Hivel receives from the inputs and the context's defaults, and checks it. */
 import * as core from '@actions/core'
 import type { Defaults, Source, Sourced } from './situations/draft.js'
+import { clean } from './redact.js'
 import { FIELD_LIMIT, Incident, INPUT_OF_FIELD, parseAll, payloadSchema, SEVERITIES, Settings } from './schema.js'
 import { toIsoUtc } from './time.js'
 
@@ -40,7 +41,7 @@ export function buildIncident(settings: Settings, defaults: Defaults, now: Date)
     core.warning(`description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`)
   }
   if (!(SEVERITIES as readonly string[]).includes(incident.severity)) {
-    core.notice(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`)
+    core.notice(clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []))
   }
   const payload = {
     ...incident,

@@ -218,7 +218,7 @@ const baseUrl = v.pipe(
   text,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const accepted =
-      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or [::1] with no proxy'
+      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or the IPv6 loopback, with no proxy'
     let url: URL
     try {
       url = new URL(dataset.value)
