@@ -33,8 +33,8 @@ export function buildIncident(settings: Settings, defaults: Defaults, now: Date)
     reported_by: pick('reported_by', settings['reported-by'], defaults.reportedBy),
     resolution_time: pick('resolution_time', settings['resolution-time'], defaults.resolutionTime),
     provider_id: pick('provider_id', settings['provider-id'], defaults.providerId),
-    repo_url: pick('repo_url', settings['repo-url'], defaults.repoUrl),
-    pr_number: pick('pr_number', settings['pr-number'], defaults.prNumber)
+    repo_url: pick('repo_url', settings['repo-url'] ?? settings['pr-number']?.repoUrl, defaults.repoUrl),
+    pr_number: pick('pr_number', settings['pr-number']?.number, defaults.prNumber)
   }
   const incident = parseAll(payloadSchema(now), draft, key => INPUT_OF_FIELD[key as keyof Incident] ?? key)
   if (draft.description && draft.description.length > FIELD_LIMIT) {
