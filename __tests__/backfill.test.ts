@@ -183,7 +183,7 @@ describe('backfill: a team loads its history in one run', () => {
     const data = history()
     const picky = await startServer((req, res, count) => {
       if ((req.json as { provider_id?: string } | undefined)?.provider_id === `${REPO}/actions/runs/208`) res.writeHead(503).end()
-      else hivel(req, res, count)
+      else void hivel(req, res, count)
     })
     try {
       const first = await backfillRun(data, { 'max-attempts': '1' }, { hivelUrl: picky.url })
