@@ -169,6 +169,31 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
     expect(ran.sent).toEqual([])
   })
 
+  it('never pairs a success with failures of another branch', async () => {
+    const ran = await runOn('workflow_run', recoveringEvent(success), {
+      runs: [
+        success,
+        runOf(104, 'failure', '2026-11-26T12:40:00Z', { head_branch: 'release' }),
+        runOf(100, 'success', '2026-11-26T09:00:00Z')
+      ]
+    })
+    expect(ran.result.shown).toContain('the previous run succeeded: nothing to recover from')
+    expect(ran.sent).toEqual([])
+    expect(ran.asked).toEqual([`GET ${RUNS}`])
+  })
+
+  it('names actions: read when an earlier attempt cannot be read', async () => {
+    const attempt2 = { ...success, run_attempt: 2 }
+    const ran = await runOn('workflow_run', recoveringEvent(attempt2), {
+      refuse: { [`/repos/${REPO}/actions/runs/105/attempts/1`]: [403, { message: 'Resource not accessible by integration' }] }
+    })
+    expect(ran.result.code).toBe(1)
+    expect(ran.result.shown).toContain(
+      'Could not read attempt 1 of run 105: GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read`'
+    )
+    expect(ran.sent).toEqual([])
+  })
+
   it('files a failed attempt 1 recovered by attempt 2 of the same run', async () => {
     const attempt2 = { ...runOf(105, 'success', '2026-11-26T13:12:00Z'), run_attempt: 2 }
     const ran = await runOn(
@@ -241,6 +266,19 @@ describe('deployment_status: an environment that fails, errors and recovers', ()
       `GET ${D}/27/statuses?per_page=1`,
       `GET /repos/${REPO}/commits/${`${28}`.padStart(40, 'd')}/pulls`
     ])
+  })
+
+  it.each([
+    ['the deployments', `/repos/${REPO}/deployments`],
+    ["a deployment's statuses", `/repos/${REPO}/deployments/29/statuses`]
+  ])('names deployments: read when %s cannot be read, and sends nothing', async (_what, refused) => {
+    const ran = await runOn('deployment_status', event, {
+      ...history,
+      refuse: { [refused]: [403, { message: 'Resource not accessible by integration' }] }
+    })
+    expect(ran.result.code).toBe(1)
+    expect(ran.result.shown).toContain("Add `deployments: read` to the job's `permissions:`")
+    expect(ran.sent).toEqual([])
   })
 
   it('files at failure with file-on: failure', async () => {
