@@ -3,21 +3,14 @@
  * incident issues and a deploy workflow's outages), each exactly as the live path files it; a second
  * run files nothing; a dry run sends nothing; a spent rate limit stops with a resume message.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { hivel, runAction, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { describe, expect, it } from '@jest/globals'
+import { hivel, runAction, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, runOf, startHistory } from '../__fixtures__/history.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
-let hivelServer: Server
-beforeAll(async () => {
-  hivelServer = await startServer(hivel)
-})
-afterAll(() => hivelServer.close())
-beforeEach(() => {
-  hivelServer.requests.length = 0
-})
+const hivelServer = useHivel()
 
 const issue = (number: number, closed: string, more: object = {}) => ({
   number,

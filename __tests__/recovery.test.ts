@@ -3,8 +3,8 @@
  * recovers is filed once, at recovery, spanning the outage, with the record that keeps re-runs from
  * filing twice; against loopback stand-ins of Hivel and of a GitHub API that serves paginated history.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { hivel, runAction, RunResult, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { describe, expect, it } from '@jest/globals'
+import { runAction, RunResult, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
@@ -12,14 +12,7 @@ import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
 const RUNS = `/repos/${REPO}/actions/workflows/7/runs?status=completed&branch=main&per_page=100`
 
-let hivelServer: Server
-beforeAll(async () => {
-  hivelServer = await startServer(hivel)
-})
-afterAll(() => hivelServer.close())
-beforeEach(() => {
-  hivelServer.requests.length = 0
-})
+const hivelServer = useHivel()
 
 interface Ran {
   result: RunResult

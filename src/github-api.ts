@@ -139,7 +139,8 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
     }
     // fetch wraps what happened several causes deep; a proxy's refusal is the one worth naming.
     const proxy = causes.map(c => /Proxy response \((\d+)\)/.exec(c.message ?? '')?.[1]).find(Boolean)
-    if (proxy) return `the proxy refused the tunnel to the GitHub API with HTTP ${proxy}; allow the GitHub API host through the proxy, or add it to NO_PROXY`
+    if (proxy)
+      return `the proxy refused the tunnel to the GitHub API with HTTP ${proxy}; allow the GitHub API host through the proxy, or add it to NO_PROXY`
     return `the GitHub API could not be reached (${clean(causes[causes.length - 1]?.message ?? failure.message, [])})`
   }
   const said = clean(githubMessage(response.data) ?? failure.message, [], 300)
@@ -158,7 +159,8 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
 /** An error and the causes beneath it, outermost first (bounded, in case of a cycle). */
 function causeChain(error: unknown): { name?: string; message?: string }[] {
   const chain: { name?: string; message?: string }[] = []
-  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 8; e = e.cause as typeof e) chain.push(e)
+  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 8; e = e.cause as typeof e)
+    chain.push(e)
   return chain
 }
 
