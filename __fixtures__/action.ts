@@ -1,7 +1,7 @@
 /** Typed access to the shared harness that runs dist/index.js as the runner does. */
 import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { hivel, Received, startServer, Server } from '../script/stand-in.mjs'
-export { runAction, parseOutputFile, ACTION } from '../script/run-action.mjs'
+export { runAction, parseOutputFile, ACTION, REPO } from '../script/run-action.mjs'
 export type { RunOptions, RunResult } from '../script/run-action.mjs'
 export { startServer, hivel, githubApi } from '../script/stand-in.mjs'
 export type { Received, Server, Handler } from '../script/stand-in.mjs'
