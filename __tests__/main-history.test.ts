@@ -158,11 +158,15 @@ describe('main.ts with history: backfill', () => {
         { id: 27, sha: sha(27), environment: 'production', created_at: '2026-08-01T08:00:00Z' }
       ],
       statuses: {
-        30: [{ state: 'success', created_at: '2026-11-26T13:12:00Z' }],
+        // A newer deployment replaced it since: the recovery is its success, not the replacement.
+        30: [
+          { state: 'inactive', created_at: '2026-11-26T15:00:00Z' },
+          { state: 'success', created_at: '2026-11-26T13:12:00Z' }
+        ],
         28: [{ state: 'error', created_at: '2026-11-26T10:00:00Z' }],
         27: [{ state: 'inactive', created_at: '2026-08-01T08:05:00Z' }]
       },
-      pulls: { [sha(208)]: 41 }
+      pulls: { [sha(208)]: 41, [sha(28)]: 42 }
     })
     Object.assign(core.inputs, {
       'backfill-since': '2026-09-01',
@@ -177,15 +181,19 @@ describe('main.ts with history: backfill', () => {
   it('files what it can, lists what it cannot, and a second run files nothing', async () => {
     await run()
     const incidents = JSON.parse(String(outputs().incidents)) as { status: string }[]
-    expect(incidents.map(i => i.status).sort()).toEqual(['cannot file', 'cannot file', 'filed', 'filed'])
-    expect(outputs().filed).toBe('2')
+    expect(incidents.map(i => i.status).sort()).toEqual(['cannot file', 'filed', 'filed', 'filed'])
+    expect(outputs().filed).toBe('3')
+    const environment = hivelServer.requests
+      .map(r => r.json as Record<string, string>)
+      .find(p => p.provider_id === `${REPO}/deployments/28`)
+    expect(environment).toMatchObject({ reported_time: '2026-11-26T10:00:00Z', resolution_time: '2026-11-26T13:12:00Z' })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.written.join('')).toContain('| Status | Source |')
     core.setOutput.mockClear()
     ;(data.issues as { number: number; comments: number }[]).forEach(i => (i.comments = github.comments[i.number]?.length ?? i.comments))
     await run()
     expect(outputs().filed).toBe('0')
-    expect(hivelServer.requests).toHaveLength(2)
+    expect(hivelServer.requests).toHaveLength(3)
   })
 
   it('sends nothing in a dry run', async () => {

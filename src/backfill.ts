@@ -159,9 +159,13 @@ async function fromEnvironments(settings: Settings, since: Date, until: Date, en
     }
     for (const [i, deployment] of deployments.entries()) {
       const status = await latest(deployment.id)
-      if (!status || (status.state !== 'success' && status.state !== 'inactive') || !inWindow(status.created_at, since, until)) continue
-      const recovered = { deployment, status: { ...status, state: 'success' } }
+      if (!status || (status.state !== 'success' && status.state !== 'inactive')) continue
       const history = { api: { latestDeploymentStatus: latest }, older: deployments.slice(i + 1), lookBack: settings['look-back'] }
+      // Most successes of the past are inactive by now; only one that ended an outage is worth a request for its success.
+      if (!(await outageEndingWith({ deployment, status }, history, env))) continue
+      const success = status.state === 'success' ? status : await api.successStatus(deployment.id)
+      if (!success || !inWindow(success.created_at, since, until)) continue
+      const recovered = { deployment, status: success }
       const found = await outageEndingWith(recovered, history, env)
       if (found) entries.push({ source: `Environment ${environment}`, draft: deploymentOutageDraft(found, recovered, env) })
     }

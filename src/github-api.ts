@@ -383,7 +383,20 @@ export class GitHubApi {
 
   /** A deployment's latest status (GitHub lists statuses newest first). */
   async latestDeploymentStatus(id: number): Promise<DeploymentStatus | undefined> {
-    const statuses = await this.call(
+    return (await this.deploymentStatuses(id, 1))[0]
+  }
+
+  /**
+   * The status with which a deployment succeeded, when its latest says only that a newer one replaced
+   * it (inactive): the success is when it recovered, not the replacement.
+   */
+  async successStatus(id: number): Promise<DeploymentStatus | undefined> {
+    return (await this.deploymentStatuses(id, PAGE)).find(s => s.state === 'success')
+  }
+
+  /** A deployment's newest statuses, newest first. */
+  private deploymentStatuses(id: number, count: number): Promise<DeploymentStatus[]> {
+    return this.call(
       `read the statuses of deployment ${id}`,
       'deployments: read',
       async o =>
@@ -391,11 +404,10 @@ export class GitHubApi {
           await o.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
             ...this.repo,
             deployment_id: id,
-            per_page: 1
+            per_page: count
           })
         ).data as DeploymentStatus[]
     )
-    return statuses[0]
   }
 
   /** The repository's default branch. */
