@@ -26,17 +26,20 @@ export const NO_CHROMIUM =
   "Install Debian's: apt-get update && apt-get install -y chromium (.ci/run does this), or set CHROMIUM_PATH."
 
 /**
- * Starts headless Chromium with a blank page that has mermaid loaded and initialised as GitHub
- * does (strict security, nothing rendered on load). Close the returned browser when done.
+ * Starts headless Chromium with a page of this HTML (blank by default) that has mermaid loaded and
+ * initialised as GitHub does (strict security, nothing rendered on load). Close the browser when done.
+ * @param {string} [html]
+ * @param {import('puppeteer-core').Viewport} [viewport]
  */
-export async function openMermaidPage() {
+export async function openMermaidPage(html = '<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>', viewport) {
   const executablePath = findChromium()
   if (!executablePath) throw new Error(NO_CHROMIUM)
   // No sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   const browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] })
   try {
     const page = await browser.newPage()
-    await page.setContent('<!doctype html><html><head><meta charset="utf-8"></head><body></body></html>')
+    if (viewport) await page.setViewport(viewport)
+    await page.setContent(html)
     await page.addScriptTag({ path: MERMAID_SCRIPT })
     await page.evaluate(() => {
       // @ts-expect-error mermaid is the page's global, set by the script above
