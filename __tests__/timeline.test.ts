@@ -73,7 +73,7 @@ const cases: { name: string; spans: Span[]; title: string }[] = [
 ]
 
 // More than Mermaid's 50,000 characters at full length: the chart keeps the latest that fit.
-const huge = many(2000, 4 * HOUR, i => `${'🔥'.repeat(30)} ${i}`)
+const huge = [span(-DAY, HOUR, 'The first', 'Only at first'), ...many(2000, 4 * HOUR, i => `${'🔥'.repeat(30)} ${i}`)]
 
 const chromium = !!findChromium()
 const ci = process.env.CI === 'true'
@@ -126,7 +126,8 @@ rendering('timeline.ts: every chart renders with the real Mermaid', () => {
     expect(shown.length).toBeGreaterThan(100)
     expect(shown.length).toBeLessThan(huge.length)
     expect(shown.at(-1)).toContain(' 1999 ')
-    expect(ganttTitle(svg)).toBe(`Huge (latest ${shown.length} of 2000)`)
+    expect(ganttTitle(svg)).toBe(`Huge (latest ${shown.length} of 2001)`)
+    expect(ganttSections(svg)).toEqual(['Issues', 'Reverts', 'Environment production']) // not the source of the first only
   })
 
   it('proves the harness bites: a broken chart is an error, a raw keyword label loses its bar', () => {

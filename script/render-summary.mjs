@@ -46,17 +46,28 @@ const css = `
   th { font-weight: 600; } tr:nth-child(2n) { background: #f6f8fa; }
   code { background: #eff1f3; border-radius: 6px; padding: .2em .4em; font-size: 85%; }
   pre.mermaid { background: none; text-align: center; } summary { cursor: pointer; margin-bottom: 8px; }`
-const html = `<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body>${body}</body></html>`
 
-const { browser, page } = await openMermaidPage(html, { width, height: 800 })
+const { browser, page } = await openMermaidPage({ width, height: 800 })
 try {
-  await page.evaluate(async open => {
-    // The page's globals: this project type-checks for Node, without the DOM's types.
-    const page = /** @type {any} */ (globalThis)
-    if (open) for (const details of page.document.querySelectorAll('details')) details.open = true
-    // mermaid.run throws when a diagram cannot be drawn.
-    await page.mermaid.run({ querySelector: 'pre.mermaid' })
-  }, !values.collapsed)
+  await page.addStyleTag({ content: css })
+  const problem = await page.evaluate(
+    async (html, open) => {
+      // The page's globals: this project type-checks for Node, without the DOM's types.
+      const page = /** @type {any} */ (globalThis)
+      page.document.body.innerHTML = html
+      if (open) for (const details of page.document.querySelectorAll('details')) details.open = true
+      // mermaid.run throws (not always an Error) when a diagram cannot be drawn.
+      try {
+        await page.mermaid.run({ querySelector: 'pre.mermaid' })
+        return undefined
+      } catch (/** @type {any} */ error) {
+        return String(error?.message ?? error?.str ?? error)
+      }
+    },
+    body,
+    !values.collapsed
+  )
+  if (problem) throw new Error(`Mermaid could not draw a diagram in ${input}: ${problem}`)
   await page.screenshot({ path: /** @type {`${string}.png`} */ (output), fullPage: true })
   console.log(`Wrote ${output}`)
 } finally {

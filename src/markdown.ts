@@ -5,4 +5,4 @@ export const escapeCell = (text: string): string => text.replace(/[|\\`*_<>[\]]/
 
 /** Text inside HTML, such as a <summary>, where markdown escapes do not apply. */
 export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c)
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')

@@ -55,21 +55,20 @@ export function gantt(spans: Span[], title: string): string {
   const sorted = [...spans].sort((a, b) => a.start.getTime() - b.start.getTime())
   const tasks = sorted.map(task)
   const sources = [...new Set(sorted.map(s => s.source))]
-  const sections = new Map(sources.map(source => [source, `    section ${mermaidText(source.trim() || 'Other')}`]))
+  const section = (source: string) => `    section ${mermaidText(source.trim() || 'Other')}`
   // Room for the header (its title is cut to LABEL_LIMIT characters, each at most 9 when encoded).
-  let room = MAX_TEXT - 200 - 9 * LABEL_LIMIT - [...sections.values()].reduce((n, line) => n + line.length + 1, 0)
+  let room = MAX_TEXT - 200 - 9 * LABEL_LIMIT - sources.reduce((n, source) => n + section(source).length + 1, 0)
   let first = tasks.length
   while (first > 0 && room >= tasks[first - 1].length + 1) room -= tasks[--first].length + 1
   const shown = sorted.slice(first)
-  const starts = shown.map(s => s.start.getTime())
-  const ends = shown.map(s => s.end.getTime())
-  const heading = first > 0 ? `${title} (latest ${shown.length} of ${spans.length})` : title
+  const heading = first > 0 ? `${truncate(title.trim(), LABEL_LIMIT - 30)} (latest ${shown.length} of ${spans.length})` : title
+  const range = Math.max(...shown.map(s => s.end.getTime())) - Math.min(...shown.map(s => s.start.getTime()))
   const lines = ['```mermaid', 'gantt']
   if (heading.trim()) lines.push(`    title ${mermaidText(heading)}`)
-  lines.push('    dateFormat x', `    axisFormat ${axisFormat(Math.max(...ends) - Math.min(...starts))}`, '    todayMarker off')
+  lines.push('    dateFormat x', `    axisFormat ${axisFormat(range)}`, '    todayMarker off')
   for (const source of sources) {
     const mine = shown.flatMap((span, i) => (span.source === source ? [tasks[first + i]] : []))
-    if (mine.length) lines.push(sections.get(source) as string, ...mine)
+    if (mine.length) lines.push(section(source), ...mine)
   }
   lines.push('```')
   return lines.join('\n')
