@@ -30,6 +30,7 @@ describe('figures.ts: median and percentile', () => {
     const ten = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5]
     expect(percentile(ten, 90)).toBe(9) // rank ceil(0.9 × 10) = 9
     expect(percentile([...ten, 11], 90)).toBe(10) // rank ceil(0.9 × 11) = 10
+    expect(percentile([6, 5, 4, 3, 2, 1], 90)).toBe(6) // rank ceil(5.4) = 6, not the nearest 5
     expect(percentile(ten, 50)).toBe(5) // one of the values, never interpolated (the median is 5.5)
     expect(percentile(ten, 100)).toBe(10)
     expect(percentile(ten, 0)).toBe(1)
