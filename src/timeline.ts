@@ -5,7 +5,7 @@
  */
 import type { Span } from './figures.js'
 import { escapeHtml } from './markdown.js'
-import { truncate } from './schema.js'
+import { truncate } from './text.js'
 import { formatDuration } from './time.js'
 
 // Mermaid refuses a diagram longer than this (its default maxTextSize, also GitHub's).
