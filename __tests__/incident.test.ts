@@ -25,6 +25,15 @@ beforeEach(() => {
 })
 
 describe('incident.ts: inputs over defaults', () => {
+  it('attributes the incident to the repository of a pull request URL given as pr-number, unless repo-url is set', () => {
+    const other = buildIncident(settings({ 'pr-number': 'https://github.com/acme/payments/pull/88' }), defaults, now)
+    expect(other.payload).toMatchObject({ repo_url: 'https://github.com/acme/payments', pr_number: '88' })
+    expect(other.sources.repo_url).toBe('input')
+    const both = buildIncident(settings({ 'pr-number': 'https://github.com/acme/payments/pull/88', 'repo-url': 'acme/web' }), defaults, now)
+    expect(both.payload.repo_url).toBe('https://github.com/acme/web')
+    expect(buildIncident(settings({ 'pr-number': '#88' }), defaults, now).payload.repo_url).toBe('https://github.com/acme/shop')
+  })
+
   it('takes each field from the input when given, else the default, and records where from', () => {
     const built = buildIncident(settings({ 'reported-time': '2026-11-26T09:00:00Z', 'pr-number': '#9' }), defaults, now)
     expect(built.payload).toEqual({

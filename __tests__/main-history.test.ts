@@ -168,7 +168,8 @@ describe('main.ts with history: backfill', () => {
       'backfill-since': '2026-09-01',
       'backfill-until': '2026-11-27T00:00:00Z',
       'backfill-workflows': 'Deploy',
-      'backfill-environments': 'production'
+      'backfill-environments': 'production',
+      'backfill-reverts': 'false'
     })
     event('workflow_dispatch', {})
   })

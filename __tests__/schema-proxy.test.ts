@@ -12,7 +12,7 @@ describe('schema.ts: plain http through a proxy', () => {
       parseAll(settingsSchema(new Date(), 'https://github.com', 'issues'), { 'api-token': 't', 'base-url': 'http://127.0.0.1:8080' })
     ).toThrow(
       new InputError([
-        'Input \'base-url\' "http://127.0.0.1:8080/" uses plain http through the proxy at proxy.example.com:3128, which would see the token; use https, or add 127.0.0.1 to NO_PROXY. Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or [::1] with no proxy'
+        'Input \'base-url\' "http://127.0.0.1:8080/" uses plain http through the proxy at proxy.example.com:3128, which would see the token; use https, or add 127.0.0.1 to NO_PROXY. Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or the IPv6 loopback, with no proxy'
       ])
     )
     expect(getProxyUrl).toHaveBeenCalledWith(new URL('http://127.0.0.1:8080'))

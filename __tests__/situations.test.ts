@@ -570,7 +570,8 @@ describe('pull_request closed: a merged revert files the change it reverts', () 
         [`/repos/${REPO}/pulls/203`]: reverted,
         [comments]: (req: Received) =>
           req.method === 'POST' ? (posted.push(req.json), [201, { id: 1, html_url: `${REPO_URL}/pull/215#issuecomment-1` }]) : [200, []]
-      }
+      },
+      inputs: { record: 'true' }
     })
     expect(expectFiled(first)).toEqual(payload)
     expect(first.asked).toEqual([`GET /repos/${REPO}/pulls/203`, `GET ${comments}`, `POST ${comments}`])
@@ -583,7 +584,8 @@ describe('pull_request closed: a merged revert files the change it reverts', () 
       routes: {
         [`/repos/${REPO}/pulls/203`]: reverted,
         [comments]: [{ id: 1, body: record, html_url: `${REPO_URL}/pull/215#issuecomment-1` }]
-      }
+      },
+      inputs: { record: 'true' }
     })
     expect(second.result.code).toBe(0)
     expect(second.sent).toEqual([])

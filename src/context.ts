@@ -140,9 +140,9 @@ export async function findPullRequest(draft: Draft, api: Pick<GitHubApi, 'pullRe
   if (draft.defaults.prNumber || !draft.prSha) return
   const pr = await api.pullRequestForCommit(draft.prSha).catch(orSet('pr-number'))
   if (pr) {
-    core.info(`Pull request #${pr} is the one commit ${draft.prSha.slice(0, 7)} belongs to (GitHub API).`)
+    core.info(clean(`Pull request #${pr} is the one commit ${draft.prSha.slice(0, 7)} belongs to (GitHub API).`, []))
     draft.defaults.prNumber = { value: String(pr), source: 'GitHub API' }
   } else {
-    core.info(`GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)}.`)
+    core.info(clean(`GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)}.`, []))
   }
 }

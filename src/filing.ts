@@ -42,7 +42,7 @@ export async function fileOnce(
   const { payload } = built
   const log = filing.quiet ? core.debug : core.info
   const thread = filing.ledger ? threadOf(payload, draft.thread, filing.ownRepoUrl) : undefined
-  if (thread && 'none' in thread && !filing.quiet) core.notice(`No record of this incident is kept on GitHub: ${thread.none}.`)
+  if (thread && 'none' in thread && !filing.quiet) core.notice(clean(`No record of this incident is kept on GitHub: ${thread.none}.`, []))
   const number = thread && 'number' in thread ? thread.number : undefined
   if (filing.ledger && number && payload.provider_id) {
     const recorded = await filing.ledger.find(number, payload.provider_id)

@@ -1,6 +1,7 @@
 /** Builds the incident Hivel receives from the inputs and the context's defaults, and checks it. */
 import * as core from '@actions/core'
 import type { Defaults, Source, Sourced } from './situations/draft.js'
+import { clean } from './redact.js'
 import { FIELD_LIMIT, Incident, INPUT_OF_FIELD, parseAll, payloadSchema, SEVERITIES, Settings } from './schema.js'
 import { toIsoUtc } from './time.js'
 
@@ -32,15 +33,15 @@ export function buildIncident(settings: Settings, defaults: Defaults, now: Date)
     reported_by: pick('reported_by', settings['reported-by'], defaults.reportedBy),
     resolution_time: pick('resolution_time', settings['resolution-time'], defaults.resolutionTime),
     provider_id: pick('provider_id', settings['provider-id'], defaults.providerId),
-    repo_url: pick('repo_url', settings['repo-url'], defaults.repoUrl),
-    pr_number: pick('pr_number', settings['pr-number'], defaults.prNumber)
+    repo_url: pick('repo_url', settings['repo-url'] ?? settings['pr-number']?.repoUrl, defaults.repoUrl),
+    pr_number: pick('pr_number', settings['pr-number']?.number, defaults.prNumber)
   }
   const incident = parseAll(payloadSchema(now), draft, key => INPUT_OF_FIELD[key as keyof Incident] ?? key)
   if (draft.description && draft.description.length > FIELD_LIMIT) {
     core.warning(`description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`)
   }
   if (!(SEVERITIES as readonly string[]).includes(incident.severity)) {
-    core.notice(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`)
+    core.notice(clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []))
   }
   const payload = {
     ...incident,

@@ -218,7 +218,7 @@ const baseUrl = v.pipe(
   text,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const accepted =
-      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or [::1] with no proxy'
+      'Accepted: https://app.hivel.ai, https://app.hivel.in, or another https URL (a gateway, with its own path if it has one); http only for localhost, 127.0.0.1 or the IPv6 loopback, with no proxy'
     let url: URL
     try {
       url = new URL(dataset.value)
@@ -315,7 +315,8 @@ const prNumber = v.pipe(
   text,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const pr = parsePrNumber(dataset.value)
-    if (pr) return pr
+    // A pull request's URL names its repository too, which is then the incident's (another repository's PR).
+    if (pr) return { number: pr, repoUrl: /^(https?:\/\/[^\s/]+\/[^\s/]+\/[^\s/]+)\/pulls?\//i.exec(dataset.value.trim())?.[1] }
     addIssue({ message: `"${dataset.value}" is not a pull request. Accepted: a positive number (44), #44, or the pull request's URL` })
     return NEVER
   })

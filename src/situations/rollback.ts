@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core'
 import { GitHubApi, Job, MissingTokenError } from '../github-api.js'
+import { clean } from '../redact.js'
 import { FIELD_LIMIT, withLink } from '../text.js'
 import { ContextError, Defaults } from './draft.js'
 
@@ -64,12 +65,12 @@ export async function fromRunJobs(
   d.description = { value: withLink(text, runUrl), source: 'GitHub API' }
   if (!required) return
   if (failed.length) {
-    core.info(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`)
+    core.info(clean(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`, []))
     d.reportedTime = { value: new Date(failed[0].completed_at ?? ''), source: 'GitHub API' }
     return
   }
   const attempt = await api.runAttempt(run.runId, run.runAttempt).catch(orSet('reported-time'))
   const began = attempt.run_started_at ?? attempt.created_at
-  core.info(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`)
+  core.info(clean(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`, []))
   d.reportedTime = { value: new Date(began), source: 'GitHub API' }
 }
