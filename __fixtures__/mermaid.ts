@@ -1,4 +1,5 @@
 /** Typed access to the Mermaid renderer (real mermaid in headless Chromium) and readers of its SVG. */
+import { findChromium, renderMermaid } from '../script/mermaid.mjs'
 export { renderMermaid, findChromium, NO_CHROMIUM } from '../script/mermaid.mjs'
 export type { Rendered } from '../script/mermaid.mjs'
 
@@ -7,6 +8,22 @@ export const unfence = (markdown: string): string => {
   const m = /```mermaid\n([\s\S]*?)\n```/.exec(markdown)
   if (!m) throw new Error(`no mermaid block in:\n${markdown}`)
   return m[1]
+}
+
+/** Every ```mermaid block of a markdown text, without its fence. */
+export const charts = (markdown: string): string[] => [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map(m => m[1])
+
+/**
+ * Draws every chart of a markdown text and returns their SVGs; throws naming the first Mermaid
+ * could not draw. Without Chromium it returns undefined outside CI (and throws NO_CHROMIUM in CI).
+ */
+export async function renderCharts(markdown: string): Promise<string[] | undefined> {
+  if (!findChromium() && process.env.CI !== 'true') return undefined
+  const results = await renderMermaid(charts(markdown))
+  return results.map((r, i) => {
+    if (r.error !== undefined || r.svg === undefined) throw new Error(`Mermaid could not draw chart ${i + 1}: ${r.error}`)
+    return r.svg
+  })
 }
 
 const decode = (text: string) =>

@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../__fixtures__/core.js'
-import { findChromium, ganttBars, ganttSections, ganttTitle, renderMermaid } from '../__fixtures__/mermaid.js'
+import { charts as chartsOf, findChromium, ganttBars, ganttSections, ganttTitle, renderMermaid } from '../__fixtures__/mermaid.js'
 import type { Entry } from '../src/backfill.js'
 import type { Outcome } from '../src/filing.js'
 import type { Built, Payload } from '../src/incident.js'
@@ -29,8 +29,7 @@ beforeEach(() => {
 /** The summary just written; its charts are kept to be rendered at the end. */
 function written(): string {
   const text = core.written.join('')
-  for (const m of text.matchAll(/```mermaid\n([\s\S]*?)\n```/g))
-    charts.push({ test: expect.getState().currentTestName ?? '', source: m[1] })
+  for (const source of chartsOf(text)) charts.push({ test: expect.getState().currentTestName ?? '', source })
   return text
 }
 

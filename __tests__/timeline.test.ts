@@ -105,7 +105,7 @@ rendering('timeline.ts: every chart renders with the real Mermaid', () => {
     const bars = ganttBars(svg)
     for (const label of NASTY.slice(0, -2)) expect(bars).toContain(`${label.replace(/\s+/g, ' ').trim()} (30 min)`)
     expect(bars).toContain('30 min') // a blank label
-    expect(bars).toContain(`${'x'.repeat(79)}…`) // cut to 80 characters
+    expect(bars).toContain(`${'x'.repeat(70)}… (30 min)`) // cut to 80 characters, keeping the duration
     expect(new Set(ganttSections(svg))).toEqual(
       new Set(NASTY.map(s => s.replace(/\s+/g, ' ').trim() || 'Other').map(s => (s.length > 80 ? `${s.slice(0, 79)}…` : s)))
     )

@@ -41,7 +41,10 @@ function axisFormat(rangeMs: number): string {
 function task(span: Span): string {
   const start = span.start.getTime()
   const ms = span.end.getTime() - start
-  const text = mermaidText(span.label.trim() ? `${span.label.trim()} (${formatDuration(ms)})` : formatDuration(ms))
+  const took = formatDuration(ms)
+  const label = span.label.replace(/\s+/g, ' ').trim()
+  // The label is cut, never the duration after it.
+  const text = mermaidText(label ? `${truncate(label, LABEL_LIMIT - took.length - 3)} (${took})` : took)
   return ms > 0 ? `    ${text}: ${start}, ${start + ms}` : `    ${text}: milestone, ${start}, ${start}`
 }
 
