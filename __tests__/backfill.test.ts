@@ -144,7 +144,7 @@ describe('backfill: a team loads its history in one run', () => {
     expect(months.sort()).toEqual(['2026-08', '2026-11', '2026-11'])
     expect(summary).toContain('| 2026-08 | 1 |\n| 2026-09 | 0 |\n| 2026-10 | 0 |\n| 2026-11 | 2 |\n')
     expect(summary).toContain('| Workflow Deploy (main) | 2 | 32 d 14 h | 65 d 2 h |')
-    expect(summary.indexOf('### What Hivel will compute')).toBeLessThan(summary.indexOf('```mermaid'))
+    expect(summary.indexOf('#### What Hivel will compute')).toBeLessThan(summary.indexOf('```mermaid'))
     expect(summary.indexOf('```mermaid')).toBeLessThan(summary.indexOf('| Status | Source |'))
     const svgs = await renderCharts(summary)
     if (svgs) expect(ganttBars(svgs[0])).toHaveLength(3)
@@ -152,7 +152,7 @@ describe('backfill: a team loads its history in one run', () => {
     // A dry run shows the same figures for the incidents it would send.
     hivelServer.requests.length = 0
     const dry = await backfillRun(history(), { 'dry-run': 'true' })
-    const figures = (text: string) => text.slice(text.indexOf('### What Hivel will compute'), text.indexOf('```mermaid'))
+    const figures = (text: string) => text.slice(text.indexOf('#### What Hivel will compute'), text.indexOf('```mermaid'))
     expect(figures(dry.result.summary)).toBe(figures(summary))
     expect(dry.result.summary).toContain('ncidents that would be filed, 2026-09-01 to 2026-11-27')
     await renderCharts(dry.result.summary)

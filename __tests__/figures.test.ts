@@ -45,7 +45,7 @@ describe('figures.ts: median and percentile', () => {
 describe('figures.ts: what Hivel will compute', () => {
   it('has nothing to compute from no incidents', () => {
     expect(figures([])).toEqual({ count: 0, medianMs: undefined, p90Ms: undefined, bySource: [], byMonth: [], repeatPrs: [] })
-    expect(figuresMarkdown(figures([]))).toBe('### What Hivel will compute\n\nNo incidents, so nothing changes in Hivel.')
+    expect(figuresMarkdown(figures([]))).toBe('#### What Hivel will compute\n\nNo incidents, so nothing changes in Hivel.')
   })
 
   it('takes one incident as its own median and 90th percentile', () => {
@@ -137,7 +137,7 @@ describe('figures.ts: the summary opening', () => {
 
   it('opens with the count and MTTR in words', () => {
     expect(md).toMatch(
-      /^### What Hivel will compute\n\n\*\*4 incidents\*\*; time to recovery \(MTTR\) median \*\*1 h 30 min\*\*, 90th percentile \*\*3 d\*\*\.\n/
+      /^#### What Hivel will compute\n\n\*\*4 incidents\*\*; time to recovery \(MTTR\) median \*\*1 h 30 min\*\*, 90th percentile \*\*3 d\*\*\.\n/
     )
   })
 

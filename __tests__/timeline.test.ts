@@ -68,6 +68,15 @@ const cases: { name: string; spans: Span[]; title: string }[] = [
   { name: 'days', spans: many(12, 11 * HOUR), title: 'Days' },
   { name: 'weeks', spans: [span(0, 3 * 7 * DAY), span(DAY, 0), span(2 * DAY, 9 * DAY)], title: 'Weeks' },
   { name: 'a year of incidents', spans: many(300, 29 * HOUR), title: 'A year' },
+  {
+    name: 'labels with links',
+    spans: [
+      span(0, HOUR, 'Deploy failed on main for 1 h (2 failed runs) until https://github.com/acme/shop/actions/runs/105'),
+      span(2 * HOUR, HOUR, 'Deploy timed out on main (https://github.com/acme/shop/actions/runs/7)'),
+      span(4 * HOUR, HOUR, 'https://github.com/acme/shop/issues/3')
+    ],
+    title: 'Links'
+  },
   { name: 'no title, no spans', spans: [], title: '' },
   { name: 'resolved before reported', spans: [{ ...span(0, 0), end: new Date(T0 - HOUR) }, span(HOUR, HOUR)], title: 'Backwards' }
 ]
@@ -112,6 +121,14 @@ rendering('timeline.ts: every chart renders with the real Mermaid', () => {
     expect(ganttTitle(svg)).toBe(cases[0].title)
     expect(ganttTitle(of(1))).toBe('dateFormat YYYY-MM-DD')
     expect(ganttBars(of(3))).toEqual(['Deploy failed (3 h 12 min)', 'Deploy failed 4 runs (20 min)'])
+  })
+
+  it('leaves out the links of the action’s own descriptions, which a bar cannot open, unless a link is all there is', () => {
+    expect(ganttBars(of(cases.findIndex(c => c.name === 'labels with links')))).toEqual([
+      'Deploy failed on main for 1 h (2 failed runs) (1 h)',
+      'Deploy timed out on main (1 h)',
+      'https://github.com/acme/shop/issues/3 (1 h)'
+    ])
   })
 
   it('draws a span that took no time as a milestone', () => {

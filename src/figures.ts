@@ -125,10 +125,10 @@ function pullRequest({ repoUrl, prNumber }: { repoUrl?: string; prNumber: string
 
 /** The opening of a backfill's job summary: the figures as a sentence and markdown tables. */
 export function figuresMarkdown(f: Figures): string {
-  if (!f.count) return '### What Hivel will compute\n\nNo incidents, so nothing changes in Hivel.'
+  if (!f.count) return '#### What Hivel will compute\n\nNo incidents, so nothing changes in Hivel.'
   const incidents = f.count === 1 ? '1 incident' : `${f.count} incidents`
   const lines = [
-    '### What Hivel will compute',
+    '#### What Hivel will compute',
     '',
     `**${incidents}**; time to recovery (MTTR) median **${words(f.medianMs)}**, 90th percentile **${words(f.p90Ms)}**.`,
     '',

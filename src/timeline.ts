@@ -37,12 +37,18 @@ function axisFormat(rangeMs: number): string {
   return '%b %Y'
 }
 
+/**
+ * A label without its links, which a bar cannot open and which would take most of its room: the
+ * action's own descriptions end in "(link)" or "until link".
+ */
+const withoutLinks = (text: string) => text.replace(/\s*\(https?:\/\/[^\s)]*\)|(?:\s+until)?\s+https?:\/\/\S*/g, '')
+
 /** One bar; a span that took no time is a milestone, which Mermaid draws as a visible diamond. */
 function task(span: Span): string {
   const start = span.start.getTime()
   const ms = span.end.getTime() - start
   const took = formatDuration(ms)
-  const label = span.label.replace(/\s+/g, ' ').trim()
+  const label = (withoutLinks(span.label).trim() || span.label).replace(/\s+/g, ' ').trim()
   // The label is cut, never the duration after it.
   const text = mermaidText(label ? `${truncate(label, LABEL_LIMIT - took.length - 3)} (${took})` : took)
   return ms > 0 ? `    ${text}: ${start}, ${start + ms}` : `    ${text}: milestone, ${start}, ${start}`
