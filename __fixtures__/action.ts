@@ -1,5 +1,7 @@
 /** Typed access to the shared harness that runs dist/index.js as the runner does. */
-export { runAction, parseOutputFile, ACTION } from '../script/run-action.mjs'
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import { hivel, Received, startServer, Server } from '../script/stand-in.mjs'
+export { runAction, parseOutputFile, ACTION, REPO } from '../script/run-action.mjs'
 export type { RunOptions, RunResult } from '../script/run-action.mjs'
 export { startServer, hivel, githubApi } from '../script/stand-in.mjs'
 export type { Received, Server, Handler } from '../script/stand-in.mjs'
@@ -9,3 +11,30 @@ export const TOKEN = 'hvl_s3cr3t_T0KEN_never_print_me'
 
 /** A time this many minutes ago, as ISO 8601. */
 export const minutesAgo = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString()
+
+/**
+ * The stand-in Hivel of a test file, as Hivel's docs describe it: started before the file's tests,
+ * emptied before each, closed after them.
+ */
+export function useHivel(): { readonly url: string; readonly requests: Received[] } {
+  let server: Server | undefined
+  beforeAll(async () => {
+    server = await startServer(hivel)
+  })
+  afterAll(() => server?.close())
+  beforeEach(() => {
+    if (server) server.requests.length = 0
+  })
+  const started = () => {
+    if (!server) throw new Error('useHivel(): the stand-in starts in beforeAll')
+    return server
+  }
+  return {
+    get url() {
+      return started().url
+    },
+    get requests() {
+      return started().requests
+    }
+  }
+}

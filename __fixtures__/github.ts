@@ -4,10 +4,10 @@
  * returns. Built on githubApi() from script/stand-in.mjs; event payloads come from events/.
  */
 import { readFileSync } from 'node:fs'
-import { githubApi, Received, Server, startServer } from './action.js'
+import { githubApi, Received, REPO, Server, startServer } from './action.js'
 
 /** What runAction sets: the repository, commit, run and attempt of the step. */
-export const REPO = 'acme/checkout-service'
+export { REPO }
 export const SHA = '0123456789abcdef0123456789abcdef01234567'
 export const RUN_ID = 1234
 export const RUN_URL = `https://github.com/${REPO}/actions/runs/${RUN_ID}`

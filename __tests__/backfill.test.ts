@@ -3,8 +3,8 @@
  * incident issues and a deploy workflow's outages), each exactly as the live path files it; a second
  * run files nothing; a dry run sends nothing; a spent rate limit stops with a resume message.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { hivel, runAction, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { describe, expect, it } from '@jest/globals'
+import { hivel, runAction, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, runOf, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
@@ -12,14 +12,7 @@ import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 import { formatDuration } from '../src/time.js'
 
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
-let hivelServer: Server
-beforeAll(async () => {
-  hivelServer = await startServer(hivel)
-})
-afterAll(() => hivelServer.close())
-beforeEach(() => {
-  hivelServer.requests.length = 0
-})
+const hivelServer = useHivel()
 
 const issue = (number: number, closed: string, more: object = {}) => ({
   number,
@@ -59,6 +52,15 @@ function history(): History {
   }
 }
 
+/** The history as GitHub lists it after a run left comments: each issue's comment count follows. */
+function after(data: History, comments: NonNullable<History['comments']>): History {
+  const issues = (data.issues as { number: number; comments: number }[]).map(i => ({
+    ...i,
+    comments: comments[i.number]?.length ?? i.comments
+  }))
+  return { ...data, issues, comments }
+}
+
 const inputs = {
   'api-token': TOKEN,
   'github-token': GITHUB_TOKEN,
@@ -69,7 +71,7 @@ const inputs = {
   'backfill-reverts': 'false'
 }
 
-async function backfillRun(data: History, more: Record<string, string> = {}) {
+async function backfillRun(data: History, more: Record<string, string> = {}, run: { hivelUrl?: string; timeoutMs?: number } = {}) {
   const github = await startHistory(data)
   try {
     const result = await runAction({
@@ -77,8 +79,8 @@ async function backfillRun(data: History, more: Record<string, string> = {}) {
       eventName: 'workflow_dispatch',
       event: {},
       env: { GITHUB_API_URL: github.url },
-      inputs: { ...inputs, 'base-url': hivelServer.url, ...more },
-      timeoutMs: 60_000
+      inputs: { ...inputs, 'base-url': run.hivelUrl ?? hivelServer.url, ...more },
+      timeoutMs: run.timeoutMs ?? 60_000
     })
     expect(result.shown).not.toContain(TOKEN)
     return { result, github, sent: hivelServer.requests.map(r => r.json as Record<string, unknown>) }
@@ -123,9 +125,7 @@ describe('backfill: a team loads its history in one run', () => {
     expect(gets.some(a => a.includes('/issues/3/'))).toBe(false)
 
     hivelServer.requests.length = 0
-    const issues = data.issues as { number: number; comments: number }[]
-    for (const i of issues) i.comments = first.github.comments[i.number]?.length ?? 0
-    const second = await backfillRun({ ...data, comments: first.github.comments })
+    const second = await backfillRun(after(data, first.github.comments))
     expect(second.result.code).toBe(0)
     expect(second.sent).toEqual([])
     expect(second.result.outputs.filed).toBe('0')
@@ -177,5 +177,80 @@ describe('backfill: a team loads its history in one run', () => {
     expect(ran.result.code).toBe(1)
     expect(ran.result.shown).toContain("Input 'pr-number' describes one incident")
     expect(ran.sent).toEqual([])
+  })
+
+  it('files exactly what the live action files for the recovering event', async () => {
+    const data = history()
+    const backfilled = await backfillRun(data, { 'backfill-issues': 'false', record: 'false' })
+    const fromBackfill = backfilled.sent.find(p => p.provider_id === `${REPO}/actions/runs/204`)
+    hivelServer.requests.length = 0
+    const github = await startHistory(data)
+    try {
+      const live = await runAction({
+        node: RUNNER_NODE,
+        eventName: 'workflow_run',
+        event: { action: 'completed', workflow_run: (data.runs ?? []).find(r => r.id === 207) },
+        env: { GITHUB_API_URL: github.url },
+        inputs: { 'api-token': TOKEN, 'github-token': GITHUB_TOKEN, severity: 'high', 'base-url': hivelServer.url, record: 'false' },
+        timeoutMs: 30_000
+      })
+      expect(live.code).toBe(0)
+      expect(hivelServer.requests.map(r => r.json)).toEqual([fromBackfill])
+    } finally {
+      await github.close()
+    }
+  })
+
+  it('fails for the one incident Hivel refuses, files the others, and a re-run files only that one', async () => {
+    const data = history()
+    const picky = await startServer((req, res, count) => {
+      if ((req.json as { provider_id?: string } | undefined)?.provider_id === `${REPO}/actions/runs/208`) res.writeHead(503).end()
+      else void hivel(req, res, count)
+    })
+    try {
+      const first = await backfillRun(data, { 'max-attempts': '1' }, { hivelUrl: picky.url })
+      expect(first.result.code).toBe(1)
+      expect(first.result.shown).toContain('1 of 4 incidents could not be delivered to Hivel')
+      expect(picky.requests).toHaveLength(3)
+      const resumed = await backfillRun(after(data, first.github.comments))
+      expect(resumed.result.code).toBe(0)
+      expect(resumed.sent.map(p => p.provider_id)).toEqual([`${REPO}/actions/runs/208`])
+    } finally {
+      await picky.close()
+    }
+  })
+
+  it('resumes a run killed part way: nothing is filed twice', async () => {
+    const data = history()
+    // Answers the first incident, then holds every later one until the step is killed.
+    const slow = await startServer((req, res, count) => (count === 1 ? hivel(req, res, count) : undefined))
+    try {
+      const killed = await backfillRun(data, { 'backfill-concurrency': '1' }, { hivelUrl: slow.url, timeoutMs: 5000 })
+      expect(killed.result.code).not.toBe(0)
+      const filedBefore = Object.values(killed.github.comments).flat().length
+      expect(filedBefore).toBe(1)
+      const resumed = await backfillRun(after(data, killed.github.comments))
+      expect(resumed.result.code).toBe(0)
+      expect(resumed.sent).toHaveLength(2)
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('waits for a rate limit that resets soon, then finishes', async () => {
+    const ran = await backfillRun(
+      { ...history(), rateLimit: { remaining: 3, reset: Math.floor(Date.now() / 1000) + 2 } },
+      { 'rate-limit-wait-seconds': '30' }
+    )
+    expect(ran.result.code).toBe(0)
+    expect(ran.result.shown).toMatch(/GitHub's API rate limit is used up; waiting \d+ s for it to reset/)
+    expect(ran.sent).toHaveLength(3)
+  })
+
+  it('files nothing for an empty window, and says so', async () => {
+    const ran = await backfillRun(history(), { 'backfill-since': '2026-06-01', 'backfill-until': '2026-06-30T00:00:00Z' })
+    expect(ran.result.code).toBe(0)
+    expect(ran.sent).toEqual([])
+    expect(ran.result.shown).toContain('Found 0 incidents in the window.')
   })
 })

@@ -667,6 +667,18 @@ describe('GitHub API failures, in words', () => {
       'the GitHub API could not be reached (connect ECONNREFUSED 127.0.0.1:9)'
     ],
     [
+      "a proxy's refusal, several causes deep as fetch reports it",
+      Object.assign(new Error('fetch failed'), {
+        status: 500,
+        cause: Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('Request was cancelled.'), {
+            cause: new Error('Proxy response (403) !== 200 when HTTP Tunneling')
+          })
+        })
+      }),
+      'the proxy refused the tunnel to the GitHub API with HTTP 403; allow the GitHub API host through the proxy, or add it to NO_PROXY'
+    ],
+    [
       'a time-out',
       Object.assign(new Error('The operation was aborted due to timeout'), { status: 500, cause: { name: 'TimeoutError' } }),
       'the GitHub API did not answer within 30 s'

@@ -437,6 +437,23 @@ describe.each(NODES)('delivery under %s', (_label, node) => {
   })
 
   describe('proxies and plain http', () => {
+    it.concurrent('a proxy that refuses the tunnel to the GitHub API: says what the proxy answered', async () => {
+      const proxy = await startConnectProxy({}, { refusal: 403 })
+      try {
+        const result = await runAction({
+          node,
+          eventName: 'push',
+          inputs: { ...baseInputs('https://hivel.test'), 'pr-number': '', 'github-token': 'ghs_t', description: 'x' },
+          env: { HTTPS_PROXY: proxy.url, GITHUB_API_URL: 'https://api.github.test' },
+          timeoutMs: 30_000
+        })
+        expect(result.code).toBe(1)
+        expect(result.shown).toContain('the proxy refused the tunnel to the GitHub API with HTTP 403')
+      } finally {
+        await proxy.close()
+      }
+    })
+
     it.concurrent('HTTPS_PROXY: the request goes through a CONNECT tunnel to Hivel over TLS', async () => {
       const certificate = selfSignedCertificate('hivel.test')
       const hivel = await startServer(reply(success('incident-via-proxy')))

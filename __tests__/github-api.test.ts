@@ -1,7 +1,7 @@
 /** GitHubApi in-process against a stand-in GitHub API on 127.0.0.1. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { githubApi, Server, startServer } from '../__fixtures__/action.js'
-import { GitHubApi, MissingTokenError } from '../src/github-api.js'
+import { GitHubApi, MissingTokenError, RateLimitError } from '../src/github-api.js'
 
 const repo = { owner: 'acme', repo: 'shop' }
 let routes: Parameters<typeof githubApi>[0] = {}
@@ -9,12 +9,16 @@ let routes: Parameters<typeof githubApi>[0] = {}
 const silent = new Set<string>()
 /** Paths whose connection the stand-in drops without an answer, as a network failure does. */
 const dropped = new Set<string>()
+/** Answers with headers, by path: each request's [status, body, headers] in turn. */
+let scripted: Record<string, [number, unknown, Record<string, string>][]> = {}
 let server: Server
 
 beforeAll(async () => {
   server = await startServer((req, res, n) => {
     const path = req.url.split('?')[0]
     if (dropped.has(path)) return void res.socket?.destroy()
+    const next = scripted[path]?.shift()
+    if (next) return void res.writeHead(next[0], { 'Content-Type': 'application/json', ...next[2] }).end(JSON.stringify(next[1]))
     return silent.has(path) ? undefined : githubApi(routes)(req, res, n)
   })
   // @actions/github reads the API URL when it is first loaded, which GitHubApi delays until a call.
@@ -24,6 +28,7 @@ afterAll(() => server.close())
 // Each test sets up the answers it needs, so any one of them runs alone (jest -t) or in any order.
 beforeEach(() => {
   routes = {}
+  scripted = {}
   silent.clear()
   dropped.clear()
   server.requests.length = 0
@@ -107,5 +112,44 @@ describe('github-api.ts: asking GitHub for defaults', () => {
     await expect(new GitHubApi('ghs_t', repo).pullRequestForCommit('z')).rejects.toThrow(
       /^Could not find the pull request of commit z: the GitHub API could not be reached \(/
     )
+  })
+})
+
+describe('github-api.ts: pacing by the rate limit', () => {
+  const path = '/repos/acme/shop/commits/c/pulls'
+  const pacing = (maxWaitSeconds: number) => {
+    const sleeps: number[] = []
+    return { sleeps, maxWaitSeconds, now: () => 1_000_000_000_000, sleep: async (ms: number) => void sleeps.push(ms) }
+  }
+  const spent = (resetInSeconds: number) => ({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(1_000_000_000 + resetInSeconds) })
+
+  it('waits for a reset within rate-limit-wait-seconds, then asks again', async () => {
+    const p = pacing(60)
+    const api = new GitHubApi('ghs_t', repo, 30, p)
+    scripted[path] = [[200, [{ number: 1 }], spent(10)]]
+    scripted['/repos/acme/shop/commits/d/pulls'] = [[200, [{ number: 2 }], {}]]
+    expect(await api.pullRequestForCommit('c')).toBe(1)
+    expect(await api.pullRequestForCommit('d')).toBe(2)
+    expect(p.sleeps).toEqual([11_000])
+    expect(api.requests).toBe(2)
+  })
+
+  it('stops with RateLimitError when the reset is later than it may wait, asking nothing more', async () => {
+    const api = new GitHubApi('ghs_t', repo, 30, pacing(60))
+    scripted[path] = [[200, [{ number: 1 }], spent(3600)]]
+    await api.pullRequestForCommit('c')
+    await expect(api.pullRequestForCommit('e')).rejects.toThrow(RateLimitError)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('waits out a secondary rate limit (429 with retry-after) and retries', async () => {
+    const p = pacing(60)
+    const api = new GitHubApi('ghs_t', repo, 30, p)
+    scripted[path] = [
+      [429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '2' }],
+      [200, [{ number: 5 }], {}]
+    ]
+    expect(await api.pullRequestForCommit('c')).toBe(5)
+    expect(p.sleeps).toEqual([2000])
   })
 })

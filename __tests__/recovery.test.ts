@@ -3,8 +3,8 @@
  * recovers is filed once, at recovery, spanning the outage, with the record that keeps re-runs from
  * filing twice; against loopback stand-ins of Hivel and of a GitHub API that serves paginated history.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { hivel, runAction, RunResult, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { describe, expect, it } from '@jest/globals'
+import { runAction, RunResult, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
@@ -13,14 +13,7 @@ import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
 const RUNS = `/repos/${REPO}/actions/workflows/7/runs?status=completed&branch=main&per_page=100`
 
-let hivelServer: Server
-beforeAll(async () => {
-  hivelServer = await startServer(hivel)
-})
-afterAll(() => hivelServer.close())
-beforeEach(() => {
-  hivelServer.requests.length = 0
-})
+const hivelServer = useHivel()
 
 interface Ran {
   result: RunResult
@@ -178,6 +171,31 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
     expect(ran.sent).toEqual([])
   })
 
+  it('never pairs a success with failures of another branch', async () => {
+    const ran = await runOn('workflow_run', recoveringEvent(success), {
+      runs: [
+        success,
+        runOf(104, 'failure', '2026-11-26T12:40:00Z', { head_branch: 'release' }),
+        runOf(100, 'success', '2026-11-26T09:00:00Z')
+      ]
+    })
+    expect(ran.result.shown).toContain('the previous run succeeded: nothing to recover from')
+    expect(ran.sent).toEqual([])
+    expect(ran.asked).toEqual([`GET ${RUNS}`])
+  })
+
+  it('names actions: read when an earlier attempt cannot be read', async () => {
+    const attempt2 = { ...success, run_attempt: 2 }
+    const ran = await runOn('workflow_run', recoveringEvent(attempt2), {
+      refuse: { [`/repos/${REPO}/actions/runs/105/attempts/1`]: [403, { message: 'Resource not accessible by integration' }] }
+    })
+    expect(ran.result.code).toBe(1)
+    expect(ran.result.shown).toContain(
+      'Could not read attempt 1 of run 105: GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read`'
+    )
+    expect(ran.sent).toEqual([])
+  })
+
   it('files a failed attempt 1 recovered by attempt 2 of the same run', async () => {
     const attempt2 = { ...runOf(105, 'success', '2026-11-26T13:12:00Z'), run_attempt: 2 }
     const ran = await runOn(
@@ -250,6 +268,19 @@ describe('deployment_status: an environment that fails, errors and recovers', ()
       `GET ${D}/27/statuses?per_page=1`,
       `GET /repos/${REPO}/commits/${`${28}`.padStart(40, 'd')}/pulls`
     ])
+  })
+
+  it.each([
+    ['the deployments', `/repos/${REPO}/deployments`],
+    ["a deployment's statuses", `/repos/${REPO}/deployments/29/statuses`]
+  ])('names deployments: read when %s cannot be read, and sends nothing', async (_what, refused) => {
+    const ran = await runOn('deployment_status', event, {
+      ...history,
+      refuse: { [refused]: [403, { message: 'Resource not accessible by integration' }] }
+    })
+    expect(ran.result.code).toBe(1)
+    expect(ran.result.shown).toContain("Add `deployments: read` to the job's `permissions:`")
+    expect(ran.sent).toEqual([])
   })
 
   it('files at failure with file-on: failure', async () => {

@@ -3,10 +3,10 @@
  * of issue 4, with only api-token (and severity where no event gives it) set, against stand-ins
  * of Hivel and of the GitHub API serving realistic event payloads and API answers.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parseDocument } from 'yaml'
-import { hivel, Received, runAction, RunResult, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { Received, runAction, RunResult, TOKEN, useHivel } from '../__fixtures__/action.js'
 import {
   denied,
   eventFixture,
@@ -42,14 +42,7 @@ const RUNNER_DEFAULTS = Object.fromEntries(
   )
 )
 
-let hivelServer: Server
-beforeAll(async () => {
-  hivelServer = await startServer(hivel)
-})
-afterAll(() => hivelServer.close())
-beforeEach(() => {
-  hivelServer.requests.length = 0
-})
+const hivelServer = useHivel()
 
 interface Situation {
   eventName: string

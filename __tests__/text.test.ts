@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { FIELD_LIMIT, truncate, withLink } from '../src/text.js'
+import { FIELD_LIMIT, linkAfter, truncate, withLink } from '../src/text.js'
 
 const graphemes = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map(s => s.segment)
 
@@ -65,5 +65,19 @@ describe('text.ts: text with a link', () => {
     const fits = `https://x.example/${'a'.repeat(FIELD_LIMIT - 40 - 3 - 18)}`
     expect(withLink(text, fits)).toBe(`${'y'.repeat(39)}… (${fits})`)
     expect(withLink(text, `${fits}a`)).toBe(truncate(text))
+  })
+})
+
+describe('text.ts: text ending in a link', () => {
+  const link = 'https://github.com/acme/shop/actions/runs/123456789'
+  it('keeps short text whole, cuts long text but never the link, and stays within 255', () => {
+    expect(linkAfter('Deploy failed until', link)).toBe(`Deploy failed until ${link}`)
+    const long = linkAfter('x'.repeat(400), link)
+    expect(long.endsWith(` ${link}`)).toBe(true)
+    expect(long.length).toBe(FIELD_LIMIT)
+  })
+  it('leaves out a link too long to leave the text room', () => {
+    const huge = `https://example.com/${'a'.repeat(230)}`
+    expect(linkAfter('Deploy failed on main for 3 h', huge)).toBe('Deploy failed on main for 3 h')
   })
 })

@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ACTION = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+/** The repository every step runs in (GITHUB_REPOSITORY). */
+export const REPO = 'acme/checkout-service'
 
 /**
  * @typedef {object} RunOptions
@@ -70,7 +72,7 @@ export function prepareRunner({ inputs = {}, eventName = 'workflow_dispatch', ev
     RUNNER_TEMP: dir,
     ...files,
     GITHUB_EVENT_NAME: eventName,
-    GITHUB_REPOSITORY: 'acme/checkout-service',
+    GITHUB_REPOSITORY: REPO,
     GITHUB_SERVER_URL: 'https://github.com',
     // Never the real API: a test that needs it passes its stand-in's URL.
     GITHUB_API_URL: 'http://127.0.0.1:9',

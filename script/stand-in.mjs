@@ -5,7 +5,7 @@
 import http from 'node:http'
 
 /**
- * @typedef {{ method: string, url: string, headers: http.IncomingHttpHeaders, body: string, json?: any }} Received
+ * @typedef {{ method: string, url: string, headers: http.IncomingHttpHeaders, body: string, json?: any, at: number }} Received (at: performance.now() when it was received)
  * @typedef {(req: Received, res: http.ServerResponse, count: number) => void | Promise<void>} Handler
  * @typedef {{ url: string, port: number, requests: Received[], sockets: Set<import('node:net').Socket>, close: () => Promise<void> }} Server
  */
@@ -26,7 +26,7 @@ export async function startServer(handler) {
     req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8')
       /** @type {Received} */
-      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body }
+      const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: performance.now() }
       try {
         received.json = JSON.parse(body)
       } catch {

@@ -133,10 +133,15 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
   const response = failure.response
   if (!response) {
     // Octokit reports a refused connection or a time-out as status 500 without a response.
-    const cause = (error as { cause?: { name?: string } }).cause
-    return cause?.name === 'TimeoutError' || /timeout/i.test(failure.message)
-      ? `the GitHub API did not answer within ${timeoutSeconds} s`
-      : `the GitHub API could not be reached (${clean(failure.message, [])})`
+    const causes = causeChain(error)
+    if (causes.some(c => c.name === 'TimeoutError') || /timeout/i.test(failure.message)) {
+      return `the GitHub API did not answer within ${timeoutSeconds} s`
+    }
+    // fetch wraps what happened several causes deep; a proxy's refusal is the one worth naming.
+    const proxy = causes.map(c => /Proxy response \((\d+)\)/.exec(c.message ?? '')?.[1]).find(Boolean)
+    if (proxy)
+      return `the proxy refused the tunnel to the GitHub API with HTTP ${proxy}; allow the GitHub API host through the proxy, or add it to NO_PROXY`
+    return `the GitHub API could not be reached (${clean(causes[causes.length - 1]?.message ?? failure.message, [])})`
   }
   const said = clean(githubMessage(response.data) ?? failure.message, [], 300)
   if ((response.status === 403 || response.status === 429) && String(response.headers['x-ratelimit-remaining']) === '0') {
@@ -149,6 +154,14 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
     return `GitHub answered ${response.status} ${said} (${meaning}). Add \`${permission}\` to the job's \`permissions:\``
   }
   return `GitHub answered ${response.status} ${said}`
+}
+
+/** An error and the causes beneath it, outermost first (bounded, in case of a cycle). */
+function causeChain(error: unknown): { name?: string; message?: string }[] {
+  const chain: { name?: string; message?: string }[] = []
+  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 8; e = e.cause as typeof e)
+    chain.push(e)
+  return chain
 }
 
 function githubMessage(data: unknown): string | undefined {

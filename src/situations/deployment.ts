@@ -4,9 +4,8 @@
  * event of the success or, in a backfill, from the deployments listed for a window.
  */
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github-api.js'
-import { formatDuration } from '../time.js'
-import { count, Draft, fromApi, fromEvent, Outage, Outcome, Skip } from './draft.js'
-import { linkAfter, withLink } from '../text.js'
+import { withLink } from '../text.js'
+import { Draft, fromEvent, Outage, outageDefaults, Outcome, Skip } from './draft.js'
 import { LookBack, withinLookBack } from './look-back.js'
 import type { Where } from './workflow-run.js'
 
@@ -78,20 +77,14 @@ export const deploymentProviderId = (repository: string, deployment: Deployment)
 /** The incident of an outage that a successful deployment ended. */
 export function deploymentOutageDraft(found: { outage: Outage; first: Deployment }, recovered: Decided, where: Where): Draft {
   const { outage, first: firstFailed } = found
-  const began = outage.failures[0].at
-  const ended = outage.recovery.at
-  const text = `Deployment to ${outage.what} failed for ${formatDuration(ended.getTime() - began.getTime())} (${count(
-    outage.failures.length,
-    'failed deployment'
-  )}) until`
   return {
-    defaults: {
-      reportedTime: fromApi(began),
-      resolutionTime: fromEvent(ended),
-      providerId: fromEvent(deploymentProviderId(where.repository, firstFailed)),
-      description: fromEvent(linkAfter(text, outage.recovery.url)),
-      reportedBy: fromEvent(recovered.status.creator?.login ?? recovered.deployment.creator?.login)
-    },
+    defaults: outageDefaults(
+      outage,
+      `Deployment to ${outage.what} failed`,
+      'failed deployment',
+      deploymentProviderId(where.repository, firstFailed),
+      recovered.status.creator?.login ?? recovered.deployment.creator?.login
+    ),
     prSha: firstFailed.sha,
     outage
   }

@@ -3,6 +3,9 @@
  * where each came from) or a skip with its reason. The same draft serves a live event and a backfill.
  */
 
+import { linkAfter } from '../text.js'
+import { formatDuration } from '../time.js'
+
 /** Where a field's value came from, shown in the job summary. */
 export type Source = 'input' | 'event' | 'GitHub API' | 'run' | 'default'
 
@@ -82,4 +85,21 @@ export const fromEvent = <T>(value: T | undefined | null): Sourced<T> | undefine
 export const fromApi = <T>(value: T): Sourced<T> => ({ value, source: 'GitHub API' })
 
 /** "1 failed run", "4 failed runs". */
-export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
+
+/**
+ * What an outage read from history gives every situation alike: its span, its provider id and a
+ * description such as "Deploy failed on main for 3 h 12 min (4 failed runs) until <recovery link>".
+ */
+export function outageDefaults(outage: Outage, failed: string, noun: string, providerId: string, reportedBy?: string): Defaults {
+  const began = outage.failures[0].at
+  const ended = outage.recovery.at
+  const text = `${failed} for ${formatDuration(ended.getTime() - began.getTime())} (${count(outage.failures.length, noun)}) until`
+  return {
+    reportedTime: fromApi(began),
+    resolutionTime: fromEvent(ended),
+    providerId: fromEvent(providerId),
+    description: fromEvent(linkAfter(text, outage.recovery.url)),
+    reportedBy: fromEvent(reportedBy)
+  }
+}

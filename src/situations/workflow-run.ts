@@ -4,11 +4,9 @@
  * `workflow_run` event of the successful run or, in a backfill, from the runs listed for a window.
  */
 import type { GitHubApi, Run } from '../github-api.js'
-import { formatDuration } from '../time.js'
-import { count, Draft, fromApi, fromEvent, Outage, Outcome, Skip } from './draft.js'
-import { linkAfter, withLink } from '../text.js'
-import type { LookBack } from './look-back.js'
-import { withinLookBack } from './look-back.js'
+import { withLink } from '../text.js'
+import { Draft, fromApi, fromEvent, Outage, outageDefaults, Outcome, Skip } from './draft.js'
+import { LookBack, withinLookBack } from './look-back.js'
 
 /** Conclusions that start or extend an outage; `success` ends one; anything else is passed over. */
 export const FAILED_CONCLUSIONS = new Set(['failure', 'timed_out', 'startup_failure'])
@@ -90,19 +88,16 @@ export function runProviderId(repository: string, run: Run): string {
 /** The incident of an outage that a successful run ended. */
 export function outageDraft(found: { outage: Outage; first: Run }, recovering: Run, where: Where): Draft {
   const { outage, first } = found
-  const began = outage.failures[0].at
-  const ended = outage.recovery.at
-  const text = `${runName(recovering)} failed on ${recovering.head_branch ?? recovering.head_sha.slice(0, 7)} for ${formatDuration(
-    ended.getTime() - began.getTime()
-  )} (${count(outage.failures.length, 'failed run')}) until`
   const pr = first.pull_requests?.[0]
   return {
     defaults: {
-      reportedTime: fromApi(began),
-      resolutionTime: fromEvent(ended),
-      providerId: fromEvent(runProviderId(where.repository, first)),
-      description: fromEvent(linkAfter(text, outage.recovery.url)),
-      reportedBy: fromEvent(recovering.triggering_actor?.login ?? recovering.actor?.login),
+      ...outageDefaults(
+        outage,
+        `${runName(recovering)} failed on ${recovering.head_branch ?? recovering.head_sha.slice(0, 7)}`,
+        'failed run',
+        runProviderId(where.repository, first),
+        recovering.triggering_actor?.login ?? recovering.actor?.login
+      ),
       prNumber: pr ? fromApi(String(pr.number)) : undefined
     },
     prSha: first.head_sha,

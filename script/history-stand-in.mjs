@@ -1,0 +1,177 @@
+/**
+ * A stand-in GitHub API that serves a repository's history as GitHub does: lists newest first, in
+ * pages of per_page (at most 100) with a Link header to the next, x-ratelimit-* headers on every
+ * answer, and comments that are kept, so a second run sees the record the first one left. Used by
+ * the tests (through __fixtures__/history.ts) and by the benchmark.
+ */
+import { REPO } from './run-action.mjs'
+import { startServer } from './stand-in.mjs'
+
+const API = `/repos/${REPO}`
+
+/**
+ * A workflow run as the runs list and the attempts endpoint return it.
+ * @typedef {object} RunData
+ * @property {number} id
+ * @property {number} workflow_id
+ * @property {string} name
+ * @property {number} run_attempt
+ * @property {'completed'} status
+ * @property {string | null} conclusion
+ * @property {string} head_branch
+ * @property {string} head_sha
+ * @property {string} html_url
+ * @property {string} created_at
+ * @property {string} updated_at
+ * @property {{ number: number }[]} pull_requests
+ * @property {{ login: string }} actor
+ * @property {{ login: string }} triggering_actor
+ */
+
+/**
+ * A comment as the comments list returns it.
+ * @typedef {{ id: number, body: string, html_url: string }} CommentData
+ */
+
+/**
+ * The history the stand-in serves; every list newest first.
+ * @typedef {object} History
+ * @property {RunData[]} [runs]
+ * @property {Record<string, RunData>} [attempts]
+ * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
+ * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
+ * @property {object[]} [issues]
+ * @property {Record<string, number>} [pulls] pull request numbers by commit sha
+ * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
+ * @property {{ id: number, name: string, path: string }[]} [workflows]
+ * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
+ * @property {{ remaining: number, reset: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds)
+ */
+
+/**
+ * The stand-in, what it was asked, and the comments it holds.
+ * @typedef {import('./stand-in.mjs').Server & { asked: () => string[], comments: Record<number, CommentData[]> }} HistoryStandIn
+ */
+
+/**
+ * A run of workflow 7 ("Deploy") on main, finished at `finished` (ISO), started a few minutes before.
+ * @param {number} id
+ * @param {string | null} conclusion
+ * @param {string} finished
+ * @param {Partial<RunData>} [more]
+ * @returns {RunData}
+ */
+export function runOf(id, conclusion, finished, more = {}) {
+  const created = new Date(Date.parse(finished) - 5 * 60_000).toISOString().replace('.000Z', 'Z')
+  return {
+    id,
+    workflow_id: 7,
+    name: 'Deploy',
+    run_attempt: 1,
+    status: 'completed',
+    conclusion,
+    head_branch: 'main',
+    head_sha: `${id}`.padStart(40, 'a'),
+    html_url: `https://github.com/${REPO}/actions/runs/${id}`,
+    created_at: created,
+    updated_at: finished,
+    pull_requests: [],
+    actor: { login: 'mona' },
+    triggering_actor: { login: 'mona' },
+    ...more
+  }
+}
+
+/**
+ * One page of a list, and the Link to the next when there is one.
+ * @template T
+ * @param {T[]} items
+ * @param {URL} url
+ * @param {string} base
+ * @returns {{ body: T[], link?: string }}
+ */
+function page(items, url, base) {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100)
+  const n = Number(url.searchParams.get('page') ?? 1)
+  const body = items.slice((n - 1) * perPage, n * perPage)
+  if (n * perPage >= items.length) return { body }
+  const next = new URL(url.href)
+  next.searchParams.set('page', String(n + 1))
+  return { body, link: `<${base}${next.pathname}${next.search}>; rel="next"` }
+}
+
+/**
+ * Starts the stand-in on 127.0.0.1.
+ * @param {History} history
+ * @returns {Promise<HistoryStandIn>}
+ */
+export async function startHistory(history) {
+  const comments = history.comments ?? {}
+  let remaining = history.rateLimit?.remaining ?? 1000
+  let commentId = 9000
+  let base = ''
+  const server = await startServer((req, res) => {
+    const url = new URL(req.url, 'http://stand-in')
+    const path = url.pathname
+    remaining = Math.max(0, remaining - 1)
+    /** @type {Record<string, string>} */
+    const headers = {
+      'Content-Type': 'application/json',
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': String(history.rateLimit?.reset ?? Math.floor(Date.now() / 1000) + 3600)
+    }
+    const send = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ more = {}) =>
+      void res.writeHead(status, { ...headers, ...more }).end(JSON.stringify(body))
+    const refused = history.refuse?.[path]
+    if (refused) return send(refused[0], refused[1], refused[2])
+    const list = (/** @type {unknown[]} */ items, /** @type {string} */ wrap = '') => {
+      const { body, link } = page(items, url, base)
+      send(200, wrap ? { total_count: items.length, [wrap]: body } : body, link ? { Link: link } : {})
+    }
+    const tail = path.slice(API.length)
+    /** @type {RegExpExecArray | null} */
+    let m
+    if ((m = /^\/actions\/workflows\/(\d+)\/runs$/.exec(tail))) {
+      const id = Number(m[1])
+      const branch = url.searchParams.get('branch')
+      return list(
+        (history.runs ?? []).filter(r => r.workflow_id === id && (!branch || r.head_branch === branch)),
+        'workflow_runs'
+      )
+    }
+    if ((m = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(tail))) {
+      const attempt = history.attempts?.[`${m[1]}/${m[2]}`]
+      return attempt ? send(200, attempt) : send(404, { message: 'Not Found' })
+    }
+    if (path === `${API}/actions/workflows`) return list(history.workflows ?? [], 'workflows')
+    if (path === API) return send(200, { full_name: REPO, default_branch: 'main' })
+    if (path === `${API}/deployments`) {
+      const environment = url.searchParams.get('environment')
+      return list((history.deployments ?? []).filter(d => !environment || d.environment === environment))
+    }
+    if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(tail))) return list(history.statuses?.[Number(m[1])] ?? [])
+    if (path === `${API}/issues`) return list(history.issues ?? [])
+    if ((m = /^\/commits\/(\w+)\/pulls$/.exec(tail))) {
+      const pr = history.pulls?.[m[1]]
+      return send(200, pr ? [{ number: pr, merged_at: '2026-11-01T00:00:00Z', merge_commit_sha: m[1] }] : [])
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
+      const thread = (comments[Number(m[1])] ??= [])
+      if (req.method === 'POST') {
+        const id = ++commentId
+        const comment = { id, body: req.json?.body ?? '', html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}` }
+        thread.push(comment)
+        return send(201, comment)
+      }
+      return list(thread)
+    }
+    send(404, { message: 'Not Found' })
+  })
+  base = server.url
+  return {
+    ...server,
+    comments,
+    asked: () => server.requests.map(r => `${r.method} ${r.url}`)
+  }
+}
