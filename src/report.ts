@@ -5,7 +5,7 @@ import type { Built, Payload } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
 import { clean } from './redact.js'
-import { count, type Outage } from './situations/draft.js'
+import type { Outage } from './situations/draft.js'
 import { formatDuration, toIsoUtc, utcRange } from './time.js'
 import { timelineMarkdown } from './timeline.js'
 
@@ -84,7 +84,7 @@ const pullRequest = (payload: Payload) =>
 export function openingSentence(payload: Payload, outcome: Outcome, outage?: Outage): string {
   const took = `${formatDuration(recoveryMs(payload))}, ${utcRange(payload.reported_time, payload.resolution_time)}`
   const what = outage
-    ? `**${escapeCell(outage.what)}** was down for ${took} (${count(outage.failures.length, 'failure')})`
+    ? `**${escapeCell(outage.what)}** was down for ${took} (${outage.failures.length} failure${outage.failures.length === 1 ? '' : 's'})`
     : `A ${escapeCell(payload.severity)}-severity incident of ${took}`
   return `${what}; ${FATES[outcome.status](outcome)}, blaming ${pullRequest(payload)}.`
 }
