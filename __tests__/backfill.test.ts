@@ -7,7 +7,9 @@ import { describe, expect, it } from '@jest/globals'
 import { hivel, runAction, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, runOf, startHistory } from '../__fixtures__/history.js'
+import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
+import { formatDuration } from '../src/time.js'
 
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
 const hivelServer = useHivel()
@@ -127,6 +129,33 @@ describe('backfill: a team loads its history in one run', () => {
     expect(second.result.code).toBe(0)
     expect(second.sent).toEqual([])
     expect(second.result.outputs.filed).toBe('0')
+  })
+
+  it('opens its summary with the MTTR median, p90 and monthly counts of the incidents filed, then their timeline', async () => {
+    const first = await backfillRun(history())
+    const summary = first.result.summary
+    // The figures as a reader would work them out from what Hivel received.
+    const ms = first.sent.map(p => Date.parse(String(p.resolution_time)) - Date.parse(String(p.reported_time))).sort((a, b) => a - b)
+    expect(ms.map(formatDuration)).toEqual(['1 h', '2 h', '65 d 2 h'])
+    expect(summary).toContain(
+      `**3 incidents**; time to recovery (MTTR) median **${formatDuration(ms[1])}**, 90th percentile **${formatDuration(ms[2])}**.`
+    )
+    const months = first.sent.map(p => String(p.reported_time).slice(0, 7))
+    expect(months.sort()).toEqual(['2026-08', '2026-11', '2026-11'])
+    expect(summary).toContain('| 2026-08 | 1 |\n| 2026-09 | 0 |\n| 2026-10 | 0 |\n| 2026-11 | 2 |\n')
+    expect(summary).toContain('| Workflow Deploy (main) | 2 | 32 d 14 h | 65 d 2 h |')
+    expect(summary.indexOf('#### What Hivel will compute')).toBeLessThan(summary.indexOf('```mermaid'))
+    expect(summary.indexOf('```mermaid')).toBeLessThan(summary.indexOf('| Status | Source |'))
+    const svgs = await renderCharts(summary)
+    if (svgs) expect(ganttBars(svgs[0])).toHaveLength(3)
+
+    // A dry run shows the same figures for the incidents it would send.
+    hivelServer.requests.length = 0
+    const dry = await backfillRun(history(), { 'dry-run': 'true' })
+    const figures = (text: string) => text.slice(text.indexOf('#### What Hivel will compute'), text.indexOf('```mermaid'))
+    expect(figures(dry.result.summary)).toBe(figures(summary))
+    expect(dry.result.summary).toContain('ncidents that would be filed, 2026-09-01 to 2026-11-27')
+    await renderCharts(dry.result.summary)
   })
 
   it('sends nothing and writes no record in a dry run', async () => {

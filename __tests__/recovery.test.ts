@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { runAction, RunResult, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 
 const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
@@ -85,6 +86,13 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
     expect(record).toContain('Filed with Hivel as incident **incident-1**: high, 2026-11-26 10:00 → 13:12 UTC (3 h 12 min)')
     expect(record).toContain(`<!-- hivel-incident {"provider_id":"${REPO}/actions/runs/101","incident_id":"incident-1"} -->`)
     expect(first.result.summary).toContain('#### The outage of Deploy on main')
+    expect(first.result.summary.split('\n').slice(0, 3)).toEqual([
+      '### Hivel incident incident-1 filed',
+      '',
+      `**Deploy on main** was down for 3 h 12 min, 2026-11-26 10:00 → 13:12 UTC (3 failures); filed as **incident-1**, blaming [#203](https://github.com/${REPO}/pull/203).`
+    ])
+    const svgs = await renderCharts(first.result.summary)
+    if (svgs) expect(ganttBars(svgs[0])).toEqual(['run 101 failure (30 min)', 'run 102 timed_out (2 h 10 min)', 'run 104 failure (32 min)'])
 
     // A re-run of the same run, and a later recovery event of the same outage, read the record and send nothing.
     hivelServer.requests.length = 0
@@ -97,6 +105,7 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
       /::notice::Already filed with Hivel as incident incident-1 \(https:\/\/github\.com\/.*#issuecomment-\d+\): nothing is sent again\./
     )
     expect(again.result.summary).toContain('already filed: nothing sent')
+    expect(again.result.summary).toContain('(3 failures); already filed as **incident-1**, blaming')
   })
 
   it('skips a success whose previous run succeeded, and failed or cancelled runs, sending nothing', async () => {

@@ -1,8 +1,14 @@
-/** A backfill's job summary: every incident found, what became of it, and the totals. */
+/**
+ * A backfill's job summary: what Hivel will compute from the incidents sent, their timeline, then
+ * every incident found and what became of it.
+ */
 import type { Entry } from './backfill.js'
 import { tally } from './backfill.js'
-import { escapeCell, recoveryMs, writeMarkdown } from './report.js'
+import { figures, figuresMarkdown, Span } from './figures.js'
+import { escapeCell } from './markdown.js'
+import { recoveryMs, writeMarkdown } from './report.js'
 import { formatDuration, toIsoUtc } from './time.js'
+import { timelineMarkdown } from './timeline.js'
 
 /** One row of the table: status, times, duration, severity, PR, provider id, incident id or reason. */
 function row(entry: Entry): string {
@@ -23,6 +29,28 @@ function row(entry: Entry): string {
   return `| ${outcome?.status ?? 'not reached'} | ${escapeCell(entry.source)} | ${reported} | ${resolved} | ${duration} | ${escapeCell(payload?.severity ?? d.severity?.value ?? '')} | ${pr ? `#${pr}` : ''} | ${escapeCell(payload?.provider_id ?? d.providerId?.value ?? '')} | ${detail} |`
 }
 
+/**
+ * The incidents this run sent (or, in a dry run, would send) as Hivel receives them: the figures
+ * and the timeline come from these payloads and nothing else.
+ */
+export function sentSpans(entries: Entry[], dryRun: boolean): Span[] {
+  const sent = dryRun ? 'dry run' : 'filed'
+  return entries.flatMap(({ source, built, outcome }) =>
+    built && outcome?.status === sent
+      ? [
+          {
+            source,
+            label: built.payload.description ?? built.payload.provider_id ?? '',
+            start: new Date(built.payload.reported_time),
+            end: new Date(built.payload.resolution_time),
+            prNumber: built.payload.pr_number,
+            repoUrl: built.payload.repo_url
+          }
+        ]
+      : []
+  )
+}
+
 /** Writes the summary of a backfill. */
 export async function writeBackfillSummary(
   entries: Entry[],
@@ -31,11 +59,23 @@ export async function writeBackfillSummary(
   const totals = Object.entries(tally(entries))
     .map(([status, n]) => `${n} ${status}`)
     .join(' · ')
+  const spans = sentSpans(entries, window.dryRun)
+  const already = entries.filter(e => e.outcome?.status === 'already filed').length
+  const chart = timelineMarkdown(
+    spans,
+    `${window.dryRun ? 'Incidents that would be filed' : 'Incidents filed'}, ${toIsoUtc(window.since).slice(0, 10)} to ${toIsoUtc(window.until).slice(0, 10)}`
+  )
   const lines = [
     `### Hivel backfill${window.dryRun ? ' (dry run: nothing sent)' : ''}: ${toIsoUtc(window.since)} to ${toIsoUtc(window.until)}`,
     '',
     totals,
     ...(window.stopped ? ['', `> [!WARNING]\n> ${escapeCell(window.stopped)}`] : []),
+    '',
+    figuresMarkdown(figures(spans)),
+    ...(already ? ['', `Not counted above: ${already} already filed by an earlier run, which Hivel has counted since.`] : []),
+    ...(chart ? ['', chart] : []),
+    '',
+    '#### Every incident found',
     '',
     '| Status | Source | Reported | Resolved | Duration | Severity | PR | Provider id | Incident id or reason |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
 import type { Payload } from './incident.js'
 import { clean } from './redact.js'
-import { formatDuration } from './time.js'
+import { formatDuration, utcRange } from './time.js'
 
 const MARKER = /<!-- hivel-incident (\{.*?\}) -->/g
 
@@ -33,20 +33,13 @@ export function markersIn(body: string, url: string): Recorded[] {
   })
 }
 
-/** "10:00 → 13:12 UTC", with dates when the two are on different days. */
-function span(from: string, to: string): string {
-  const [fromDay, fromTime] = from.slice(0, 16).split('T')
-  const [toDay, toTime] = to.slice(0, 16).split('T')
-  return fromDay === toDay ? `${fromDay} ${fromTime} → ${toTime} UTC` : `${fromDay} ${fromTime} → ${toDay} ${toTime} UTC`
-}
-
 /** The comment for people, with the hidden line for the action. The marker's JSON cannot close the HTML comment. */
 export function commentBody(payload: Payload, incidentId: string, runUrl: string): string {
   const duration = formatDuration(Date.parse(payload.resolution_time) - Date.parse(payload.reported_time))
   const marker = JSON.stringify({ provider_id: payload.provider_id ?? '', incident_id: incidentId }).replace(/--/g, '-\\u002d')
   const what = payload.description ? `, ${payload.description.replace(/\s+/g, ' ')}` : ''
   return [
-    `Filed with Hivel as incident **${incidentId}**: ${payload.severity}, ${span(payload.reported_time, payload.resolution_time)} (${duration})${what} · filed by ${runUrl}`,
+    `Filed with Hivel as incident **${incidentId}**: ${payload.severity}, ${utcRange(payload.reported_time, payload.resolution_time)} (${duration})${what} · filed by ${runUrl}`,
     '',
     `<!-- hivel-incident ${marker} -->`
   ].join('\n')

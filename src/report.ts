@@ -2,9 +2,12 @@
 import * as core from '@actions/core'
 import type { Outcome } from './filing.js'
 import type { Built, Payload } from './incident.js'
+import type { Span } from './figures.js'
+import { escapeCell } from './markdown.js'
 import { clean } from './redact.js'
 import type { Outage } from './situations/draft.js'
-import { formatDuration, toIsoUtc } from './time.js'
+import { formatDuration, toIsoUtc, utcRange } from './time.js'
+import { timelineMarkdown } from './timeline.js'
 
 /** Time to recovery in milliseconds: what Hivel computes from the two times. */
 export const recoveryMs = (payload: Payload): number => Date.parse(payload.resolution_time) - Date.parse(payload.reported_time)
@@ -30,9 +33,6 @@ export function guard(what: string, write: () => void): void {
     core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`)
   }
 }
-
-/** escapes text for a Markdown table cell. */
-export const escapeCell = (text: string): string => text.replace(/[|\\`*_<>[\]]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
 
 // Outside a runner (a local run) there is no summary file to write.
 const hasSummary = () => !!process.env.GITHUB_STEP_SUMMARY
@@ -65,6 +65,43 @@ const TITLES: Record<Outcome['status'], (o: Outcome) => string> = {
   failed: () => 'Hivel incident not filed'
 }
 
+/** What became of the incident, as the opening sentence ends. */
+const FATES: Record<Outcome['status'], (o: Outcome) => string> = {
+  'dry run': () => 'would be filed (dry run)',
+  filed: o => `filed as **${escapeCell((o as { incidentId: string }).incidentId)}**`,
+  'already filed': o => `already filed as **${escapeCell((o as { incidentId: string }).incidentId)}**`,
+  failed: () => 'not filed (see the warning below)'
+}
+
+/** The pull request blamed, linked when the repository is a web address. */
+const pullRequest = (payload: Payload) =>
+  payload.repo_url.startsWith('http') ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})` : `#${payload.pr_number}`
+
+/**
+ * The summary's first line, what Hivel will count: "**Deploy on main** was down for 3 h 12 min,
+ * 2026-11-26 10:00 → 13:12 UTC (3 failures); filed as **inc-42**, blaming #203."
+ */
+export function openingSentence(payload: Payload, outcome: Outcome, outage?: Outage): string {
+  const took = `${formatDuration(recoveryMs(payload))}, ${utcRange(payload.reported_time, payload.resolution_time)}`
+  const what = outage
+    ? `**${escapeCell(outage.what)}** was down for ${took} (${outage.failures.length} failure${outage.failures.length === 1 ? '' : 's'})`
+    : `A ${escapeCell(payload.severity)}-severity incident of ${took}`
+  return `${what}; ${FATES[outcome.status](outcome)}, blaming ${pullRequest(payload)}.`
+}
+
+/** A chart of an outage of several runs or deployments: each failure until the next run, the last until recovery. */
+export function outageTimeline(outage: Outage): string {
+  if (outage.failures.length < 2) return ''
+  const next = [...outage.failures.slice(1), outage.recovery]
+  const spans: Span[] = outage.failures.map((f, i) => ({
+    source: outage.what,
+    label: `${f.label} ${f.state}`,
+    start: f.at,
+    end: next[i].at
+  }))
+  return timelineMarkdown(spans, `${outage.what}: down until ${outage.recovery.label}`)
+}
+
 const time = (d: Date) => toIsoUtc(d)
 
 /** The outage's runs or deployments, each with its time and link, then the recovery. */
@@ -81,19 +118,20 @@ function outageLines(outage: Outage): string[] {
   ]
 }
 
-/** The job summary: the incident as a table, with where each field came from, and the outage it spans. */
+/** The job summary: the opening sentence, a chart of a long outage, the incident as a table, with where each field came from, and the outage it spans. */
 export async function writeSummary(built: Built, outcome: Outcome, outage?: Outage): Promise<void> {
   const { payload, sources } = built
-  const pr = payload.repo_url.startsWith('http')
-    ? `[#${payload.pr_number}](${payload.repo_url}/pull/${payload.pr_number})`
-    : `#${payload.pr_number}`
   const source = (field: keyof Payload) => sources[field] ?? ''
   const row = (label: string, field: keyof Payload | undefined, value: string | undefined) =>
     value ? `| ${label} | ${value} | ${field ? source(field) : ''} |` : undefined
   const id = 'incidentId' in outcome ? outcome.incidentId : undefined
+  const chart = outage ? outageTimeline(outage) : ''
   const lines = [
     `### ${TITLES[outcome.status](outcome)}`,
     '',
+    openingSentence(payload, outcome, outage),
+    '',
+    ...(chart ? [chart, ''] : []),
     '| Field | Value | From |',
     '| --- | --- | --- |',
     row('Severity', 'severity', escapeCell(payload.severity)),
@@ -105,7 +143,7 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Reported by', 'reported_by', payload.reported_by && escapeCell(payload.reported_by)),
     row('Provider id', 'provider_id', payload.provider_id && escapeCell(payload.provider_id)),
     row('Repository', 'repo_url', escapeCell(payload.repo_url)),
-    row('Pull request', 'pr_number', pr),
+    row('Pull request', 'pr_number', pullRequest(payload)),
     row('Incident id', undefined, id && escapeCell(id)),
     row('Record', undefined, 'recordUrl' in outcome && outcome.recordUrl ? `[comment](${outcome.recordUrl})` : undefined),
     ...(outage ? outageLines(outage) : []),

@@ -72,6 +72,13 @@ export function toIsoUtc(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z')
 }
 
+/** "2026-11-26 10:00 → 13:12 UTC" from two ISO 8601 UTC times, with both dates when the days differ. */
+export function utcRange(from: string, to: string): string {
+  const [fromDay, fromTime] = from.slice(0, 16).split('T')
+  const [toDay, toTime] = to.slice(0, 16).split('T')
+  return fromDay === toDay ? `${fromDay} ${fromTime} → ${toTime} UTC` : `${fromDay} ${fromTime} → ${toDay} ${toTime} UTC`
+}
+
 /** A duration in words for people: "45 min", "2 h 5 min", "3 d 4 h", "20 s". */
 export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000)
