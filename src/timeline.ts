@@ -49,8 +49,11 @@ function task(span: Span): string {
   const ms = span.end.getTime() - start
   const took = formatDuration(ms)
   const label = (withoutLinks(span.label).trim() || span.label).replace(/\s+/g, ' ').trim()
-  // The label is cut, never the duration after it.
-  const text = mermaidText(label ? `${truncate(label, LABEL_LIMIT - took.length - 3)} (${took})` : took)
+  // The label is cut, never the duration after it; a label that already says it ("… for 3 h (…)") is not told twice.
+  const says = new RegExp(`(?:^|\\s)${took.replace(/\s/g, '\\s')}(?!\\s*\\d)`).test(label)
+  const text = mermaidText(
+    !label ? took : says ? truncate(label, LABEL_LIMIT) : `${truncate(label, LABEL_LIMIT - took.length - 3)} (${took})`
+  )
   return ms > 0 ? `    ${text}: ${start}, ${start + ms}` : `    ${text}: milestone, ${start}, ${start}`
 }
 
