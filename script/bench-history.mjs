@@ -136,6 +136,20 @@ export function run(id, conclusion, finished) {
   }
 }
 
+/** No reactions, as GitHub writes that on a comment or an issue. */
+const reactions = (/** @type {string} */ url) => ({
+  url,
+  total_count: 0,
+  '+1': 0,
+  '-1': 0,
+  laugh: 0,
+  hooray: 0,
+  confused: 0,
+  heart: 0,
+  rocket: 0,
+  eyes: 0
+})
+
 /** A comment on an issue or pull request, as the comments list returns it. */
 function comment(/** @type {number} */ thread, /** @type {number} */ id) {
   return {
@@ -149,18 +163,7 @@ function comment(/** @type {number} */ thread, /** @type {number} */ id) {
     updated_at: '2026-10-01T10:00:00Z',
     author_association: 'MEMBER',
     body: `Looked into this: the rollout of ${thread} went out before the migration finished. Follow-up in the runbook.`,
-    reactions: {
-      url: `${API}/issues/comments/${id}/reactions`,
-      total_count: 0,
-      '+1': 0,
-      '-1': 0,
-      laugh: 0,
-      hooray: 0,
-      confused: 0,
-      heart: 0,
-      rocket: 0,
-      eyes: 0
-    },
+    reactions: reactions(`${API}/issues/comments/${id}/reactions`),
     performed_via_github_app: null
   }
 }
@@ -208,18 +211,7 @@ function issue(/** @type {number} */ number, /** @type {string} */ closed, /** @
     active_lock_reason: null,
     body: `Customers see 502s at checkout.\n\nCaused by #${pr}\n\nAffected: checkout, payments`,
     closed_by: user('mona', 90001),
-    reactions: {
-      url: `${url}/reactions`,
-      total_count: 0,
-      '+1': 0,
-      '-1': 0,
-      laugh: 0,
-      hooray: 0,
-      confused: 0,
-      heart: 0,
-      rocket: 0,
-      eyes: 0
-    },
+    reactions: reactions(`${url}/reactions`),
     timeline_url: `${url}/timeline`,
     performed_via_github_app: null,
     state_reason: 'completed'
