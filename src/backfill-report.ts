@@ -3,10 +3,11 @@
  * every incident found and what became of it.
  */
 import type { Entry } from './backfill.js'
-import { tally } from './backfill.js'
+import { tallyText } from './backfill.js'
 import { figures, figuresMarkdown, Span } from './figures.js'
 import { escapeCell } from './markdown.js'
-import { recoveryMs, writeMarkdown } from './report.js'
+import { recoveryMs } from './incident.js'
+import { writeMarkdown } from './report.js'
 import { formatDuration, toIsoUtc } from './time.js'
 import { timelineMarkdown } from './timeline.js'
 
@@ -56,9 +57,7 @@ export async function writeBackfillSummary(
   entries: Entry[],
   window: { since: Date; until: Date; dryRun: boolean; stopped?: string }
 ): Promise<void> {
-  const totals = Object.entries(tally(entries))
-    .map(([status, n]) => `${n} ${status}`)
-    .join(' · ')
+  const totals = tallyText(entries, ' · ')
   const spans = sentSpans(entries, window.dryRun)
   const already = entries.filter(e => e.outcome?.status === 'already filed').length
   const chart = timelineMarkdown(

@@ -4,8 +4,7 @@
  * what is missing. One incident's failure never stops the others.
  */
 import * as core from '@actions/core'
-import { layOver, RunEnv } from './context.js'
-import { findPullRequest } from './context.js'
+import { findPullRequest, layOver, RunEnv } from './context.js'
 import { fileOnce, Filing, Outcome } from './filing.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
@@ -219,17 +218,14 @@ async function fileAll(entries: Entry[], settings: Settings, now: Date, api: Git
   await Promise.all(Array.from({ length: settings['backfill-concurrency'] }, worker))
 }
 
-/** Counts by status, for the log and the summary. */
-export function tally(entries: Entry[]): Record<string, number> {
+/** Counts by status, "500 found, 480 filed, 20 already filed", for the log and the summary. */
+export function tallyText(entries: Entry[], separator = ', '): string {
   const counts: Record<string, number> = { found: entries.length }
   for (const e of entries) if (e.outcome) counts[e.outcome.status] = (counts[e.outcome.status] ?? 0) + 1
-  return counts
-}
-
-const tallyText = (entries: Entry[]) =>
-  Object.entries(tally(entries))
+  return Object.entries(counts)
     .map(([status, n]) => `${n} ${status}`)
-    .join(', ')
+    .join(separator)
+}
 
 /** Runs a backfill of the window the settings give. */
 export async function backfill(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {

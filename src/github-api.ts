@@ -294,19 +294,10 @@ export class GitHubApi {
   /** Every item of a list, page by page (100 each), newest first as GitHub serves them; stop by leaving the loop. */
   private async *pages<T>(what: string, permission: string, route: string, params: Record<string, unknown>): AsyncGenerator<T> {
     const octokit = await this.client()
-    core.debug(`GitHub API: ${what}`)
     const iterator = octokit.paginate.iterator(route, { ...this.repo, ...params, per_page: PAGE })[Symbol.asyncIterator]()
     for (;;) {
-      let page: IteratorResult<{ data: unknown }>
-      try {
-        page = await iterator.next()
-      } catch (error) {
-        if (error instanceof RateLimitError) throw error
-        throw new GitHubApiError(
-          `Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`,
-          (error as RequestFailure).response?.status
-        )
-      }
+      // Each page is a request of its own, worded on failure as any other.
+      const page: IteratorResult<{ data: unknown }> = await this.call(what, permission, () => iterator.next())
       if (page.done) return
       yield* page.value.data as T[]
     }

@@ -8,6 +8,9 @@ import { toIsoUtc } from './time.js'
 /** The JSON body sent to Hivel: times as ISO 8601 UTC strings. */
 export type Payload = Omit<Incident, 'reported_time' | 'resolution_time'> & { reported_time: string; resolution_time: string }
 
+/** Time to recovery in milliseconds: what Hivel computes from the two times. */
+export const recoveryMs = (payload: Payload): number => Date.parse(payload.resolution_time) - Date.parse(payload.reported_time)
+
 /** The incident, and where each field came from. */
 export interface Built {
   payload: Payload

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
-import type { Payload } from './incident.js'
+import { Payload, recoveryMs } from './incident.js'
 import { clean } from './redact.js'
 import { formatDuration, utcRange } from './time.js'
 
@@ -35,7 +35,7 @@ export function markersIn(body: string, url: string): Recorded[] {
 
 /** The comment for people, with the hidden line for the action. The marker's JSON cannot close the HTML comment. */
 export function commentBody(payload: Payload, incidentId: string, runUrl: string): string {
-  const duration = formatDuration(Date.parse(payload.resolution_time) - Date.parse(payload.reported_time))
+  const duration = formatDuration(recoveryMs(payload))
   const marker = JSON.stringify({ provider_id: payload.provider_id ?? '', incident_id: incidentId }).replace(/--/g, '-\\u002d')
   const what = payload.description ? `, ${payload.description.replace(/\s+/g, ' ')}` : ''
   return [

@@ -1,16 +1,13 @@
 /** What a run leaves behind: the step's outputs and a job summary. Neither may fail a step that filed. */
 import * as core from '@actions/core'
 import type { Outcome } from './filing.js'
-import type { Built, Payload } from './incident.js'
+import { Built, Payload, recoveryMs } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
 import { clean } from './redact.js'
 import type { Outage } from './situations/draft.js'
 import { formatDuration, toIsoUtc, utcRange } from './time.js'
 import { timelineMarkdown } from './timeline.js'
-
-/** Time to recovery in milliseconds: what Hivel computes from the two times. */
-export const recoveryMs = (payload: Payload): number => Date.parse(payload.resolution_time) - Date.parse(payload.reported_time)
 
 /**
  * Sets incident_id (always a string, empty when nothing was filed), payload, and the time to
@@ -102,8 +99,6 @@ export function outageTimeline(outage: Outage): string {
   return timelineMarkdown(spans, `${outage.what}: down until ${outage.recovery.label}`)
 }
 
-const time = (d: Date) => toIsoUtc(d)
-
 /** The outage's runs or deployments, each with its time and link, then the recovery. */
 function outageLines(outage: Outage): string[] {
   return [
@@ -112,8 +107,8 @@ function outageLines(outage: Outage): string[] {
     '',
     '| When (UTC) | What | State |',
     '| --- | --- | --- |',
-    ...outage.failures.map(f => `| ${time(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
-    `| ${time(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
+    ...outage.failures.map(f => `| ${toIsoUtc(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
+    `| ${toIsoUtc(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
     ...(outage.cutShort ? ['', `> [!WARNING]\n> ${escapeCell(outage.cutShort)}: the outage may have begun earlier.`] : [])
   ]
 }
