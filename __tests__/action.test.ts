@@ -1,24 +1,31 @@
 /** The built action, run as the runner runs it, against a stand-in Hivel on 127.0.0.1. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { hivel, minutesAgo, runAction, RunOptions, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { githubApi, hivel, minutesAgo, runAction, RunOptions, Server, startServer, TOKEN } from '../__fixtures__/action.js'
 import { NODES, RUNNER_NODE } from '../__fixtures__/nodes.js'
 
 let server: Server
+// The GitHub API keeps the ledger; a fresh one for each test.
+let github: Server
 beforeAll(async () => {
   server = await startServer(hivel)
 })
 afterAll(() => server.close())
-beforeEach(() => {
+beforeEach(async () => {
   server.requests.length = 0
+  await github?.close()
+  github = await startServer(githubApi({}))
 })
+afterAll(() => github.close())
 
 const file = (options: RunOptions & { inputs?: Record<string, string> } = {}) =>
   runAction({
     node: RUNNER_NODE,
     ...options,
+    env: { GITHUB_API_URL: github.url, ...options.env },
     inputs: {
       'api-token': TOKEN,
       'base-url': server.url,
+      'github-token': 'ghs_standIn',
       severity: 'high',
       'reported-time': minutesAgo(45),
       'pr-number': '44',

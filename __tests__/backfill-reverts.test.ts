@@ -7,6 +7,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { backfill } = await import('../src/backfill.js')
 const { GitHubApiError } = await import('../src/github-api.js')
 const { parseAll, settingsSchema } = await import('../src/schema.js')
+const { Stop } = await import('../src/stop.js')
 
 const now = new Date('2026-12-03T12:00:00Z')
 const env = {
@@ -27,6 +28,10 @@ const filing = {
     retryWhenUnsure: false
   },
   dryRun: true,
+  // The ledger's reads and writes are the integration tests' (backfill.test.ts, ledger.test.ts).
+  record: false,
+  resend: [],
+  stop: new Stop(),
   ownRepoUrl: 'https://github.com/acme/shop',
   runUrl: 'https://github.com/acme/shop/actions/runs/1234'
 }

@@ -210,7 +210,7 @@ describe('backfill: a team loads its history in one run', () => {
     try {
       const first = await backfillRun(data, { 'max-attempts': '1' }, { hivelUrl: picky.url })
       expect(first.result.code).toBe(1)
-      expect(first.result.shown).toContain('1 of 4 incidents could not be delivered to Hivel')
+      expect(first.result.shown).toContain('Of 4 incidents, 1 could not be delivered')
       expect(picky.requests).toHaveLength(3)
       const resumed = await backfillRun(after(data, first.github.comments))
       expect(resumed.result.code).toBe(0)
@@ -243,7 +243,7 @@ describe('backfill: a team loads its history in one run', () => {
       { 'rate-limit-wait-seconds': '30' }
     )
     expect(ran.result.code).toBe(0)
-    expect(ran.result.shown).toMatch(/GitHub's API rate limit is used up; waiting \d+ s for it to reset/)
+    expect(ran.result.shown).toMatch(/GitHub's API rate limit for this token is used up; waiting \d+ s for it to reset/)
     expect(ran.sent).toHaveLength(3)
   })
 

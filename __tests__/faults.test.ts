@@ -35,6 +35,8 @@ const baseInputs = (baseUrl: string, more: Record<string, string> = {}) => ({
   'reported-time': minutesAgo(30),
   'pr-number': '44',
   'timeout-seconds': '1',
+  // Delivery alone; what the ledger makes of each outcome is exactly-once.test.ts's.
+  record: 'false',
   ...more
 })
 
@@ -203,12 +205,7 @@ describe.each(NODES)('delivery under %s', (_label, node) => {
           requests: 1,
           code: 1,
           ms: [0, 0],
-          log: [
-            `Attempt 1 of 3: HTTP ${status}`,
-            'Hivel may have filed the incident',
-            'retry-when-unsure: true retries such outcomes',
-            '(1 attempt)'
-          ]
+          log: [`Attempt 1 of 3: HTTP ${status}`, 'Hivel may have filed the incident', 'in the resend input', '(1 attempt)']
         }
       )
     })
@@ -230,7 +227,7 @@ describe.each(NODES)('delivery under %s', (_label, node) => {
           log: [
             'Attempt 1 of 3: no response within 1 s after the request was sent',
             'Hivel may have filed the incident',
-            'look in Hivel for an incident with provider_id'
+            'Look in Hivel for an incident with provider_id'
           ]
         }
       )
@@ -418,7 +415,8 @@ describe.each(NODES)('delivery under %s', (_label, node) => {
         result = (await against(node, handler, inputs, expected)).result
       }
       expect(result.outputs.incident_id).toBe('')
-      expect(result.summary).toContain('Hivel incident not filed')
+      // A time-out or a 500 may come after Hivel stored it: unsure, not "not filed".
+      expect(result.summary).toMatch(/Hivel incident (not filed|unsure: not sent again)/)
     })
 
     it.concurrent('but bad input still fails the step, sending nothing', async () => {

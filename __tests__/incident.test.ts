@@ -132,7 +132,7 @@ describe('report.ts: outputs and summary', () => {
   })
 
   it('says when the incident was not filed, and why', async () => {
-    await writeSummary(built, { status: 'failed', problem: 'Hivel answered HTTP 503', error: new Error('x') })
+    await writeSummary(built, { status: 'failed', problem: 'Hivel answered HTTP 503' })
     const text = core.written.join('')
     expect(text).toContain('### Hivel incident not filed')
     expect(text).toContain('> [!WARNING]\n> Hivel answered HTTP 503')

@@ -38,6 +38,7 @@ beforeEach(() => {
   for (const key of Object.keys(core.inputs)) delete core.inputs[key]
   for (const key of Object.keys(data) as (keyof History)[]) if (key !== 'comments') delete data[key]
   for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
+  github.git.refs.clear()
   process.env = { ...saved, GITHUB_API_URL: github.url }
   Object.assign(process.env, {
     GITHUB_REPOSITORY: REPO,
@@ -108,14 +109,20 @@ describe('main.ts with history: recovery and the record', () => {
     })
   })
 
-  it('files and warns once when the record cannot be read or written', async () => {
-    data.refuse = { [`/repos/${REPO}/issues/203/comments`]: [403, { message: 'Resource not accessible by integration' }] }
+  it('files once on a locked thread: the comment is a warning, the ledger the record a re-run finds', async () => {
+    data.locked = [203]
     Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-11-26T10:00:00Z' })
     event('workflow_dispatch', {})
     await run()
     expect(hivelServer.requests).toHaveLength(1)
+    expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledTimes(1)
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('a re-run cannot be recognised'))
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record')
+    )
+    await run()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(outputs().incident_id).toBe('incident-1')
   })
 
   it('notes that no record is kept for a pull request of another repository', async () => {
@@ -126,7 +133,7 @@ describe('main.ts with history: recovery and the record', () => {
     })
     event('workflow_dispatch', {})
     await run()
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No record of this incident is kept on GitHub'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'))
     expect(github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
   })
 })
@@ -206,7 +213,7 @@ describe('main.ts with history: backfill', () => {
   it('fails when Hivel refuses an incident, and names a workflow it does not know', async () => {
     core.inputs['base-url'] = 'http://127.0.0.1:9'
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/could not be delivered to Hivel/))
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/3 could not be delivered/))
     core.inputs['backfill-workflows'] = 'nope.yml'
     await run()
     expect(core.setFailed).toHaveBeenLastCalledWith(expect.stringContaining('backfill-workflows names "nope.yml"'))

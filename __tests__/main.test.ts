@@ -53,7 +53,9 @@ beforeEach(() => {
     severity: 'high',
     'reported-time': minutesAgo(30),
     'pr-number': '5',
-    'max-attempts': '1'
+    'max-attempts': '1',
+    // Delivery alone: the ledger has tests of its own (ledger.test.ts, exactly-once.test.ts).
+    record: 'false'
   })
 })
 

@@ -45,6 +45,15 @@ async function runOn(eventName: string, event: object, history: History, inputs:
 const recoveringEvent = (run: ReturnType<typeof runOf>) => ({ action: 'completed', workflow_run: run, workflow: { name: 'Deploy' } })
 const pullsOf = (id: number) => `GET /repos/${REPO}/commits/${`${id}`.padStart(40, 'a')}/pulls`
 const comments = (n: number) => `/repos/${REPO}/issues/${n}/comments`
+/** The ledger's requests: read (its file only when it exists), and one commit. */
+const LEDGER_REF = `GET /repos/${REPO}/git/ref/hivel/incidents`
+const ledgerFile = (github: HistoryStandIn) =>
+  `GET /repos/${REPO}/contents/incidents.json?ref=${github.git.refs.get('refs/hivel/incidents')}`
+const ledgerCommit = (created: boolean) => [
+  `POST /repos/${REPO}/git/trees`,
+  `POST /repos/${REPO}/git/commits`,
+  created ? `POST /repos/${REPO}/git/refs` : `PATCH /repos/${REPO}/git/refs/hivel/incidents`
+]
 
 describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () => {
   const success = runOf(105, 'success', '2026-11-26T13:12:00Z')
@@ -76,7 +85,17 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
         pr_number: '203'
       }
     ])
-    expect(first.asked).toEqual([`GET ${RUNS}`, pullsOf(101), `GET ${comments(203)}?per_page=100`, `POST ${comments(203)}`])
+    // No ledger yet: the thread is read once for records of versions before it; reserved, sent, commented, confirmed.
+    expect(first.asked).toEqual([
+      `GET ${RUNS}`,
+      pullsOf(101),
+      LEDGER_REF,
+      `GET ${comments(203)}?per_page=100`,
+      ...ledgerCommit(true),
+      `POST ${comments(203)}`,
+      ...ledgerCommit(false)
+    ])
+    expect(first.github.ledger().incidents[`${REPO}/actions/runs/101`]).toMatchObject({ state: 'filed', incident_id: 'incident-1' })
     expect(first.result.outputs).toMatchObject({
       incident_id: 'incident-1',
       'duration-seconds': String(3 * 3600 + 12 * 60),
@@ -96,10 +115,14 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
 
     // A re-run of the same run, and a later recovery event of the same outage, read the record and send nothing.
     hivelServer.requests.length = 0
-    const again = await runOn('workflow_run', recoveringEvent(success), { ...history, comments: first.github.comments })
+    const again = await runOn('workflow_run', recoveringEvent(success), {
+      ...history,
+      comments: first.github.comments,
+      git: first.github.git
+    })
     expect(again.result.code).toBe(0)
     expect(again.sent).toEqual([])
-    expect(again.asked).toEqual([`GET ${RUNS}`, pullsOf(101), `GET ${comments(203)}?per_page=100`])
+    expect(again.asked).toEqual([`GET ${RUNS}`, pullsOf(101), LEDGER_REF, ledgerFile(first.github)])
     expect(again.result.outputs.incident_id).toBe('incident-1')
     expect(again.result.shown).toMatch(
       /::notice::Already filed with Hivel as incident incident-1 \(https:\/\/github\.com\/.*#issuecomment-\d+\): nothing is sent again\./
@@ -311,14 +334,38 @@ describe('the record: filed exactly once', () => {
   const marker = (providerId: string, id: string) => `<!-- hivel-incident {"provider_id":"${providerId}","incident_id":"${id}"} -->`
   const issueUrl = issueEvent.issue.html_url
 
-  it('files a re-closed issue once: the second close finds the record', async () => {
+  it('files a re-closed issue once: the second close finds the ledger, or (before the ledger) the comment', async () => {
     const first = await runOn('issues', issueEvent, {}, { severity: '' })
     expect(first.sent).toHaveLength(1)
-    expect(first.asked).toEqual([`GET ${comments(412)}?per_page=100`, `POST ${comments(412)}`])
+    expect(first.asked).toEqual([
+      LEDGER_REF,
+      `GET ${comments(412)}?per_page=100`,
+      ...ledgerCommit(true),
+      `POST ${comments(412)}`,
+      ...ledgerCommit(false)
+    ])
     hivelServer.requests.length = 0
-    const second = await runOn('issues', issueEvent, { comments: first.github.comments }, { severity: '' })
+    const second = await runOn('issues', issueEvent, { comments: first.github.comments, git: first.github.git }, { severity: '' })
     expect(second.sent).toEqual([])
+    expect(second.asked).toEqual([LEDGER_REF, ledgerFile(first.github)])
     expect(second.result.outputs.incident_id).toBe('incident-1')
+    // A repository whose only record is the comment an earlier version left: imported once into a new ledger.
+    const upgraded = await runOn('issues', issueEvent, { comments: first.github.comments }, { severity: '' })
+    expect(upgraded.sent).toEqual([])
+    expect(upgraded.result.outputs.incident_id).toBe('incident-1')
+    expect(upgraded.github.ledger()).toMatchObject({
+      imported_threads: [412],
+      incidents: { [issueUrl]: { state: 'filed', incident_id: 'incident-1' } }
+    })
+  })
+
+  it("ignores a forged marker: another author's comment, or an id that is not plain, records nothing", async () => {
+    const forged = (login: string, id: string) => ({ id: 1, body: `+1 ${marker(issueUrl, id)}`, html_url: 'u1', user: { login } })
+    const thread = [forged('mallory', 'x'), forged('github-actions[bot]', 'x\\"; touch pwned; echo \\"')]
+    const ran = await runOn('issues', issueEvent, { comments: { 412: thread } }, { severity: '' })
+    expect(ran.sent).toHaveLength(1)
+    expect(ran.result.outputs.incident_id).toBe('incident-1')
+    expect(ran.github.ledger().incidents[issueUrl]).toMatchObject({ state: 'filed', incident_id: 'incident-1' })
   })
 
   it('files when the thread records another incident, or a marker it cannot read', async () => {
@@ -331,16 +378,23 @@ describe('the record: filed exactly once', () => {
     expect(ran.sent).toHaveLength(1)
   })
 
-  it('files and warns once when the token may not read or write comments', async () => {
+  it('sends nothing when a thread that may hold an earlier record cannot be read, and says so', async () => {
     const denied: [number, unknown] = [403, { message: 'Resource not accessible by integration' }]
     const ran = await runOn('issues', issueEvent, { refuse: { [comments(412)]: denied } }, { severity: '' })
+    expect(ran.result.code).toBe(1)
+    expect(ran.sent).toHaveLength(0)
+    expect(ran.result.shown).toMatch(/::error::Not sent: its record on #412 could not be read .*issues: write/)
+  })
+
+  it('files once and warns when the comment cannot be left: the ledger holds the record', async () => {
+    const ledger = JSON.stringify({ version: 1, created_at: '2026-01-01T00:00:00Z', imported_threads: [], incidents: {} })
+    const denied: [number, unknown] = [403, { message: 'Resource not accessible by integration' }]
+    const ran = await runOn('issues', issueEvent, { refuse: { [comments(412)]: denied }, ledger }, { severity: '' })
     expect(ran.result.code).toBe(0)
     expect(ran.sent).toHaveLength(1)
     expect(ran.result.outputs.incident_id).toBe('incident-1')
     const warnings = ran.result.shown.split('\n').filter(l => l.startsWith('::warning::'))
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toContain('a re-run cannot be recognised')
-    expect(warnings[0]).toContain('issues: write')
+    expect(warnings).toEqual([expect.stringContaining('the ledger holds the record, so nothing is filed twice')])
   })
 
   it('asks nothing about comments with record: false', async () => {

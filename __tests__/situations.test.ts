@@ -567,7 +567,18 @@ describe('pull_request closed: a merged revert files the change it reverts', () 
       inputs: { record: 'true' }
     })
     expect(expectFiled(first)).toEqual(payload)
-    expect(first.asked).toEqual([`GET /repos/${REPO}/pulls/203`, `GET ${comments}`, `POST ${comments}`])
+    const ledger = ['POST git/trees', 'POST git/commits'].map(r => r.replace(' ', ` /repos/${REPO}/`))
+    const ref = `/repos/${REPO}/git/ref/hivel/incidents`
+    expect(first.asked).toEqual([
+      `GET /repos/${REPO}/pulls/203`,
+      `GET ${ref}`,
+      `GET ${comments}`,
+      ...ledger,
+      `POST /repos/${REPO}/git/refs`,
+      `POST ${comments}`,
+      ...ledger,
+      `PATCH /repos/${REPO}/git/refs/hivel/incidents`
+    ])
     expect(posted).toEqual([{ body: record }])
 
     hivelServer.requests.length = 0
@@ -576,13 +587,20 @@ describe('pull_request closed: a merged revert files the change it reverts', () 
       event: revert,
       routes: {
         [`/repos/${REPO}/pulls/203`]: reverted,
-        [comments]: [{ id: 1, body: record, html_url: `${REPO_URL}/pull/215#issuecomment-1` }]
+        [comments]: [{ id: 1, body: record, html_url: `${REPO_URL}/pull/215#issuecomment-1`, user: { login: 'github-actions[bot]' } }]
       },
       inputs: { record: 'true' }
     })
     expect(second.result.code).toBe(0)
     expect(second.sent).toEqual([])
-    expect(second.asked).toEqual([`GET /repos/${REPO}/pulls/203`, `GET ${comments}`])
+    // A new ledger, with the record imported from the comment once.
+    expect(second.asked).toEqual([
+      `GET /repos/${REPO}/pulls/203`,
+      `GET ${ref}`,
+      `GET ${comments}`,
+      ...ledger,
+      `POST /repos/${REPO}/git/refs`
+    ])
     expect(second.result.outputs.incident_id).toBe('incident-1')
     expect(second.result.shown).toContain(
       `::notice::Already filed with Hivel as incident incident-1 (${REPO_URL}/pull/215#issuecomment-1): nothing is sent again.`

@@ -76,7 +76,7 @@ describe('report.ts: one incident opens with a sentence', () => {
       '(1 failure); already filed as **inc-42**, blaming'
     )
     expect(openingSentence(payload(), { status: 'dry run' }, one)).toContain('; would be filed (dry run), blaming')
-    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503', error: new Error('x') }, one)).toContain(
+    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain(
       '; not filed (see the warning below), blaming'
     )
   })
@@ -148,7 +148,7 @@ describe('backfill-report.ts: what Hivel will compute, then the timeline, then t
     entry('Issues', { ...at('2026-01-02', 3), pr_number: '7' }, filed('i2')),
     entry('Issues', { ...at('2026-01-20', 10), pr_number: '9', description: NASTY }, filed('i3')),
     entry('Issues', at('2026-01-21', 100), { status: 'already filed', incidentId: 'i0', recordUrl: 'u' }),
-    entry('Issues', at('2026-01-22', 200), { status: 'failed', problem: 'HTTP 503', error: new Error('x') }),
+    entry('Issues', at('2026-01-22', 200), { status: 'failed', problem: 'HTTP 503' }),
     { source: 'Reverts', draft: { defaults: {} }, outcome: { status: 'cannot file', problem: 'No pull request' } }
   ]
 

@@ -5,6 +5,7 @@
  * the tests (through __fixtures__/history.ts) and by the benchmark.
  */
 import { REPO } from './run-action.mjs'
+import { commitLedger, gitData, gitDatabase, ledgerOf } from './git-stand-in.mjs'
 import { startServer } from './stand-in.mjs'
 
 const API = `/repos/${REPO}`
@@ -30,7 +31,7 @@ const API = `/repos/${REPO}`
 
 /**
  * A comment as the comments list returns it.
- * @typedef {{ id: number, body: string, html_url: string }} CommentData
+ * @typedef {{ id: number, body: string, html_url: string, user?: { login: string } }} CommentData
  */
 
 /**
@@ -46,11 +47,14 @@ const API = `/repos/${REPO}`
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
  * @property {{ remaining: number, reset: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds)
+ * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
+ * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
+ * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
  */
 
 /**
  * The stand-in, what it was asked, and the comments it holds.
- * @typedef {import('./stand-in.mjs').Server & { asked: () => string[], comments: Record<number, CommentData[]> }} HistoryStandIn
+ * @typedef {import('./stand-in.mjs').Server & { asked: () => string[], comments: Record<number, CommentData[]>, git: import('./git-stand-in.mjs').GitData, ledger: () => any }} HistoryStandIn
  */
 
 /**
@@ -107,6 +111,8 @@ function page(items, url, base) {
  */
 export async function startHistory(history) {
   const comments = history.comments ?? {}
+  const git = history.git ?? gitData()
+  if (history.ledger !== undefined) commitLedger(git, history.ledger)
   let remaining = history.rateLimit?.remaining ?? 1000
   let commentId = 9000
   let base = ''
@@ -122,7 +128,9 @@ export async function startHistory(history) {
       'x-ratelimit-reset': String(history.rateLimit?.reset ?? Math.floor(Date.now() / 1000) + 3600)
     }
     const send = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ more = {}) =>
-      void res.writeHead(status, { ...headers, ...more }).end(JSON.stringify(body))
+      void res
+        .writeHead(status, { ...headers, ...more })
+        .end(typeof body === 'string' && more['Content-Type'] ? body : JSON.stringify(body))
     const refused = history.refuse?.[path]
     if (refused) return send(refused[0], refused[1], refused[2])
     const list = (/** @type {unknown[]} */ items, /** @type {string} */ wrap = '') => {
@@ -156,11 +164,19 @@ export async function startHistory(history) {
       const pr = history.pulls?.[m[1]]
       return send(200, pr ? [{ number: pr, merged_at: '2026-11-01T00:00:00Z', merge_commit_sha: m[1] }] : [])
     }
+    const gitAnswer = gitDatabase(git, req, tail, url)
+    if (gitAnswer) return send(...gitAnswer)
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
       const thread = (comments[Number(m[1])] ??= [])
       if (req.method === 'POST') {
+        if (history.locked?.includes(Number(m[1]))) return send(403, { message: 'Unable to create comment because issue is locked.' })
         const id = ++commentId
-        const comment = { id, body: req.json?.body ?? '', html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}` }
+        const comment = {
+          id,
+          body: req.json?.body ?? '',
+          html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}`,
+          user: { login: 'github-actions[bot]' }
+        }
         thread.push(comment)
         return send(201, comment)
       }
@@ -172,6 +188,8 @@ export async function startHistory(history) {
   return {
     ...server,
     comments,
+    git,
+    ledger: () => ledgerOf(git),
     asked: () => server.requests.map(r => `${r.method} ${r.url}`)
   }
 }

@@ -3,6 +3,8 @@
  * the tests and the benchmark. Each records every request it receives.
  */
 import http from 'node:http'
+import { gitData, gitDatabase } from './git-stand-in.mjs'
+import { REPO } from './run-action.mjs'
 
 /**
  * @typedef {{ method: string, url: string, headers: http.IncomingHttpHeaders, body: string, json?: any, at: number }} Received (at: performance.now() when it was received)
@@ -80,15 +82,22 @@ export function hivel(req, res, count) {
 }
 
 /**
- * A GitHub API that answers from a table of paths; anything else is a 404 as GitHub gives it.
+ * A GitHub API that answers from a table of paths, keeps the ledger of REPO as GitHub's Git database
+ * would (script/git-stand-in.mjs), and answers anything else with a 404 as GitHub gives it.
  * @param {Record<string, unknown | ((req: Received) => [number, unknown])>} routes path (without query) to JSON body, or to [status, body]
+ * @param {import('./git-stand-in.mjs').GitData} [git]
  * @returns {Handler}
  */
-export function githubApi(routes) {
+export function githubApi(routes, git = gitData()) {
   return (req, res) => {
-    const path = req.url.split('?')[0]
-    const route = routes[path]
-    const [status, body] = typeof route === 'function' ? route(req) : route === undefined ? [404, { message: 'Not Found' }] : [200, route]
-    res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body))
+    const url = new URL(req.url, 'http://stand-in')
+    const route = routes[url.pathname]
+    const ledger =
+      route === undefined && url.pathname.startsWith(`/repos/${REPO}/`)
+        ? gitDatabase(git, req, url.pathname.slice(REPO.length + 7), url)
+        : undefined
+    const [status, body, headers = { 'Content-Type': 'application/json' }] =
+      typeof route === 'function' ? route(req) : route !== undefined ? [200, route] : (ledger ?? [404, { message: 'Not Found' }])
+    res.writeHead(status, headers).end(typeof body === 'string' && !headers['Content-Type'].includes('json') ? body : JSON.stringify(body))
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { findPullRequest, layOver, RunEnv } from './context.js'
-import { fileOnce, Filing, Outcome } from './filing.js'
+import { failsStep, Filer, Filing, Outcome } from './filing.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
@@ -18,6 +18,7 @@ import { issueSituation } from './situations/issue.js'
 import { revertProviderId, revertSituation } from './situations/revert.js'
 import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
 import { remainingProblems } from './live.js'
+import type { Stop } from './stop.js'
 
 /** One incident a backfill found, and what became of it. */
 export interface Entry {
@@ -116,6 +117,7 @@ async function fromWorkflows(settings: Settings, since: Date, until: Date, env: 
   const workflows = await api.workflows()
   const branch = settings['backfill-branch'] ?? (await api.defaultBranch())
   const entries: Entry[] = []
+  const read = new Set<number>()
   for (const name of names) {
     const wanted = name.toLowerCase()
     const workflow = workflows.find(w => [w.name, w.path, w.path.split('/').pop()].some(n => n?.toLowerCase() === wanted))
@@ -124,6 +126,9 @@ async function fromWorkflows(settings: Settings, since: Date, until: Date, env: 
         `backfill-workflows names "${name}", which is not a workflow of this repository. Accepted: a file name or name, one of ${workflows.map(w => w.path.split('/').pop()).join(', ')}.`
       )
     }
+    // One workflow named twice (by file and by name) is read once.
+    if (read.has(workflow.id)) continue
+    read.add(workflow.id)
     const runs = await runsOf(api, workflow.id, branch, since, until, settings)
     for (const [i, run] of runs.entries()) {
       if (run.conclusion !== 'success' || !inWindow(run.updated_at, since, until)) continue
@@ -184,38 +189,99 @@ function cannotFile(entry: Entry, settings: Settings): string | undefined {
   return undefined
 }
 
-/** Files each entry, a few at a time, and returns when all are done. */
-async function fileAll(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
-  // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
-  const forBuild: Settings = { ...settings, severity: undefined }
+/** Runs fn over items, n at a time; a stop (or an error, which stops the others) ends every worker before its next item. */
+async function pool<T>(items: T[], n: number, stop: Stop, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0
   const worker = async () => {
-    while (next < entries.length) {
-      const entry = entries[next++]
+    while (next < items.length && !stop.reason) {
       try {
-        await findPullRequest(entry.draft, api)
+        await fn(items[next++])
       } catch (error) {
-        if (error instanceof RateLimitError) throw error
-        entry.outcome = { status: 'cannot file', problem: clean((error as Error).message, []) }
-        continue
+        stop.request(clean((error as Error).message, []))
+        throw error
       }
-      if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
-      const problem = cannotFile(entry, settings)
-      if (problem) {
-        entry.outcome = { status: 'cannot file', problem }
-        continue
-      }
-      try {
-        entry.built = buildIncident(forBuild, entry.draft.defaults, now)
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error
-        entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
-        continue
-      }
-      entry.outcome = await fileOnce(entry.built, entry.draft, filing, () => undefined)
     }
   }
-  await Promise.all(Array.from({ length: settings['backfill-concurrency'] }, worker))
+  const failed = (await Promise.allSettled(Array.from({ length: n }, worker))).find(r => r.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
+/** Gives each entry its pull request, severity and payload, or the reason it cannot be filed. */
+async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
+  // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
+  const forBuild: Settings = { ...settings, severity: undefined }
+  await pool(entries, settings['backfill-concurrency'], stop, async entry => {
+    try {
+      await findPullRequest(entry.draft, api)
+    } catch (error) {
+      if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
+      if (!(error instanceof GitHubApiError)) throw error
+      const problem = clean(error.message, [])
+      // An answer that did not come is no reason to give up on an incident: a re-run asks again.
+      entry.outcome =
+        error.status === undefined || error.status >= 500
+          ? { status: 'not sent', problem: `Not sent: ${problem}. Run the backfill again to resume.` }
+          : { status: 'cannot file', problem }
+      return
+    }
+    if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
+    const problem = cannotFile(entry, settings)
+    if (problem) {
+      entry.outcome = { status: 'cannot file', problem }
+      return
+    }
+    try {
+      entry.built = buildIncident(forBuild, entry.draft.defaults, now)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
+    }
+  })
+}
+
+/** Files the ready entries in batches of backfill-concurrency through the ledger, until done or stopped. */
+async function fileAll(entries: Entry[], settings: Settings, filer: Filer, stop: Stop): Promise<void> {
+  const ready = entries.filter(e => e.built && !e.outcome)
+  const n = settings['backfill-concurrency']
+  const batches: { entries: Entry[]; outcomes: Outcome[] }[] = []
+  for (let i = 0; i < ready.length && !stop.reason; i += n) {
+    const batch = ready.slice(i, i + n)
+    const outcomes = await filer.file(batch.map(e => ({ built: e.built as Built, thread: e.draft.thread })))
+    batches.push({ entries: batch, outcomes })
+    batch.forEach((e, j) => (e.outcome = outcomes[j]))
+  }
+  await filer.confirm()
+  // A confirmation that could not be written rewrites its outcomes.
+  for (const { entries: batch, outcomes } of batches) batch.forEach((e, j) => (e.outcome = outcomes[j]))
+}
+
+/** Keeps the first entry of each provider id: one outage found twice (pages that shift while read) is filed once. */
+function unique(entries: Entry[]): Entry[] {
+  const seen = new Set<string>()
+  return entries.filter(e => {
+    const id = e.draft.defaults.providerId?.value
+    if (!id) return true
+    if (seen.has(id)) return false
+    seen.add(id)
+    return true
+  })
+}
+
+/** What the failed outcomes of a backfill mean and what to do, one sentence per kind. */
+function failedText(entries: Entry[]): string | undefined {
+  const count = (status: Outcome['status']) => entries.filter(e => e.outcome && e.outcome.status === status && failsStep(e.outcome)).length
+  const parts = [
+    [count('failed'), 'could not be delivered (Hivel refused them or did not take them): a re-run sends them again'],
+    [count('not sent'), 'were not sent: a re-run sends them'],
+    [
+      count('unsure'),
+      'are unsure (Hivel may have them): look for their provider ids in Hivel and run again with resend: for those it lacks'
+    ],
+    [count('not recorded'), 'were filed but the ledger could not record them: no run sends them again']
+  ].filter(([n]) => n) as [number, string][]
+  return parts.length
+    ? `Of ${entries.length} incidents, ${parts.map(([n, what]) => `${n} ${what}`).join('; ')} (see the job summary).`
+    : undefined
 }
 
 /** Counts by status, "500 found, 480 filed, 20 already filed", for the log and the summary. */
@@ -248,15 +314,20 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     for (const entry of found)
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
     found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
-    entries.push(...found)
-    for (const entry of found) if (entry.emptyThread && entry.draft.thread) filing.ledger?.knownEmpty(entry.draft.thread)
+    entries.push(...unique(found))
     core.info(`Found ${entries.length} incident${entries.length === 1 ? '' : 's'} in the window.`)
-    await fileAll(entries, settings, now, api, { ...filing, quiet: true })
+    const filer = await Filer.open({ ...filing, quiet: true }, api)
+    for (const entry of entries) if (entry.emptyThread && entry.draft.thread) filer.comments?.knownEmpty(entry.draft.thread)
+    await prepare(entries, settings, now, api, filing.stop)
+    await fileAll(entries, settings, filer, filing.stop)
   } catch (error) {
     if (!(error instanceof RateLimitError)) throw error
-    stopped = `${clean(error.message, [])}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; what was filed is recorded and is not filed twice.`
+    filing.stop.request(clean(error.message, []))
   } finally {
     clearInterval(progress)
+  }
+  if (filing.stop.reason) {
+    stopped = `${filing.stop.reason}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
   }
   core.info(`Backfill done: ${tallyText(entries)}; ${api.requests} GitHub API requests.`)
   const filed = entries.filter(e => e.outcome?.status === 'filed')
@@ -274,11 +345,6 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     )
   })
   await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped })
-  const failed = entries.filter(e => e.outcome?.status === 'failed')
-  if (stopped) throw new ContextError(stopped)
-  if (failed.length) {
-    throw new ContextError(
-      `${failed.length} of ${entries.length} incidents could not be delivered to Hivel (see the job summary); a re-run files only those.`
-    )
-  }
+  const failed = failedText(entries)
+  if (stopped || failed) throw new ContextError([stopped, failed].filter(Boolean).join(' '))
 }

@@ -1,76 +1,278 @@
 /**
- * Files one incident exactly once: looks for its record first, posts it only when there is none,
- * and records what Hivel answered. Shared by a live event and a backfill.
+ * Files incidents at most once, a batch at a time: reads what the ledger says of each, reserves
+ * those to send in one commit (with the confirmations of the batch before), posts them, and leaves
+ * their confirmations for the next commit. Shared by a live event (a batch of one) and a backfill.
  */
 import * as core from '@actions/core'
-import { authHeaders, Delivery, DeliveryError, INCIDENT_PATH, sendIncident } from './hivel.js'
+import { randomUUID } from 'node:crypto'
+import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
+import { authHeaders, Delivery, DeliveryError, deliveryBoundMs, INCIDENT_PATH, sendIncident } from './hivel.js'
 import type { Built } from './incident.js'
+import { Ledger, LedgerEntry, LedgerError } from './ledger.js'
 import { clean } from './redact.js'
-import { Ledger, threadOf } from './record.js'
-import type { Draft } from './situations/draft.js'
+import { CommentRecords, threadOf } from './record.js'
+import type { Stop } from './stop.js'
 
 /** How incidents are filed in this run. */
 export interface Filing {
   delivery: Delivery
   dryRun: boolean
-  /** Undefined when record is false: no record is read or written. */
-  ledger?: Ledger
+  /** false: no ledger, no comment, no check (record: false). */
+  record: boolean
+  /** Provider ids whose unsure record the user checked in Hivel: sent again. */
+  resend: string[]
   ownRepoUrl: string
   runUrl: string
+  stop: Stop
   /** Log lines for each incident; a backfill keeps them short. */
   quiet?: boolean
+}
+
+/** One incident to file, and the thread its situation names for the comment. */
+export interface Item {
+  built: Built
+  thread?: number
 }
 
 /** What became of one incident. */
 export type Outcome =
   | { status: 'dry run' }
   | { status: 'filed'; incidentId: string; recordUrl?: string }
-  | { status: 'already filed'; incidentId: string; recordUrl: string }
-  | { status: 'failed'; problem: string; error: Error }
+  | { status: 'already filed'; incidentId: string; recordUrl?: string }
+  /** Another run reserved it and may be sending it now; that run reports it. */
+  | { status: 'in progress'; problem: string }
+  /** Hivel may or may not have it; before: an earlier run already said so. */
+  | { status: 'unsure'; problem: string; before?: boolean }
+  /** Hivel has it, the ledger could not be told. */
+  | { status: 'not recorded'; incidentId: string; problem: string }
+  /** Not sent: the run stopped, or its record could not be read or written. */
+  | { status: 'not sent'; problem: string }
+  /** Hivel refused it, or did not take it. */
+  | { status: 'failed'; problem: string }
 
-/**
- * Files built unless its record says it was filed before. onFiled runs as soon as Hivel has given
- * an id, before anything else can fail. Only a failed delivery is a failed outcome: a record that
- * cannot be read or written is a warning, and the incident is filed regardless.
- */
-export async function fileOnce(
-  built: Built,
-  draft: Pick<Draft, 'thread'>,
-  filing: Filing,
-  onFiled: (id: string) => void
-): Promise<Outcome> {
-  const { payload } = built
-  const log = filing.quiet ? core.debug : core.info
-  const thread = filing.ledger ? threadOf(payload, draft.thread, filing.ownRepoUrl) : undefined
-  if (thread && 'none' in thread && !filing.quiet) core.notice(clean(`No record of this incident is kept on GitHub: ${thread.none}.`, []))
-  const number = thread && 'number' in thread ? thread.number : undefined
-  if (filing.ledger && number && payload.provider_id) {
-    const recorded = await filing.ledger.find(number, payload.provider_id)
-    if (recorded) {
-      if (!filing.quiet) {
-        core.notice(`Already filed with Hivel as incident ${clean(recorded.incidentId, [])} (${recorded.url}): nothing is sent again.`)
+/** Outcomes that fail the step (a warning with fail-on-error: false). */
+export const failsStep = (o: Outcome): boolean =>
+  o.status === 'not recorded' || o.status === 'not sent' || o.status === 'failed' || (o.status === 'unsure' && !o.before)
+
+/** A reservation outlives the longest delivery by this much before another run may call it unsure. */
+const GRACE_MS = 60_000
+
+const unsureText = (providerId: string, why: string) =>
+  `Hivel may or may not have this incident: ${why}. It is not sent again, so it cannot be filed twice. Look in Hivel for provider_id ${providerId}: if it is there, nothing is lost; if not, run the workflow with resend: ${providerId}.`
+
+/** Files incidents through the ledger; one per run. */
+export class Filer {
+  /** Outcomes whose state waits in the ledger's next commit. */
+  private unconfirmed: { outcomes: Outcome[]; index: number }[] = []
+  private commentWarned = false
+
+  private constructor(
+    private readonly filing: Filing,
+    private readonly ledger?: Ledger,
+    readonly comments?: CommentRecords
+  ) {}
+
+  /** Opens the ledger (unless record is false); a ledger that cannot be read stops the run before anything is sent. */
+  static async open(filing: Filing, api: GitHubApi): Promise<Filer> {
+    if (!filing.record) return new Filer(filing)
+    const writer = {
+      run: filing.runUrl,
+      nonce: randomUUID(),
+      now: () => new Date(),
+      sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms))
+    }
+    return new Filer(filing, await Ledger.open(api, writer), new CommentRecords(api))
+  }
+
+  /** Files a batch; onFiled(i, id) runs as soon as an id is known, before anything else can fail. */
+  async file(items: Item[], onFiled: (index: number, id: string) => void = () => undefined): Promise<Outcome[]> {
+    const { filing, ledger } = this
+    const outcomes: Outcome[] = []
+    const send: number[] = []
+    for (const [i, item] of items.entries()) {
+      const known = await this.known(item)
+      if (!known) send.push(i)
+      else {
+        outcomes[i] = known
+        if (known.status === 'already filed') onFiled(i, known.incidentId)
       }
-      onFiled(recorded.incidentId)
-      return { status: 'already filed', incidentId: recorded.incidentId, recordUrl: recorded.url }
+    }
+    if (filing.dryRun) {
+      for (const i of send) outcomes[i] = this.dryRun(items[i], () => onFiled(i, ''))
+      return outcomes
+    }
+    if (filing.stop.reason) {
+      for (const i of send) outcomes[i] = { status: 'not sent', problem: `Not sent: ${filing.stop.reason}.` }
+      return outcomes
+    }
+    if (ledger && send.length) {
+      const until = new Date(Date.now() + deliveryBoundMs(filing.delivery) + GRACE_MS)
+      for (const i of send) ledger.reserve(providerIdOf(items[i]), until, ledger.get(providerIdOf(items[i])))
+      let lost: Set<string>
+      try {
+        lost = await ledger.commit()
+      } catch (error) {
+        if (!(error instanceof LedgerError || error instanceof GitHubApiError)) throw error
+        if (error instanceof RateLimitError) filing.stop.request(clean(error.message, []))
+        const problem = `Not sent: ${clean(error.message, [])}`
+        for (const i of send) outcomes[i] = { status: 'not sent', problem }
+        return outcomes
+      }
+      // That commit also wrote what waited from the batch before.
+      this.unconfirmed = []
+      for (const i of send.filter(i => lost.has(providerIdOf(items[i])))) {
+        outcomes[i] = this.fromEntry(providerIdOf(items[i]), ledger.get(providerIdOf(items[i])) as LedgerEntry)
+      }
+    }
+    await Promise.all(
+      send
+        .filter(i => !outcomes[i])
+        .map(async i => {
+          outcomes[i] = await this.send(items[i], id => onFiled(i, id))
+          if (ledger) this.unconfirmed.push({ outcomes, index: i })
+        })
+    )
+    return outcomes
+  }
+
+  /**
+   * Writes what waits (the confirmations of the last batch); when it cannot be written, the
+   * outcomes it concerns say so: Hivel has them, the ledger still says `sending`.
+   */
+  async confirm(): Promise<void> {
+    if (!this.ledger || this.filing.dryRun) return
+    const waiting = this.unconfirmed
+    this.unconfirmed = []
+    try {
+      await this.ledger.commit()
+    } catch (error) {
+      if (!(error instanceof LedgerError || error instanceof GitHubApiError)) throw error
+      const why = clean(error.message, [])
+      for (const { outcomes, index } of waiting) outcomes[index] = unrecorded(outcomes[index], why)
     }
   }
-  const url = `${filing.delivery.baseUrl}${INCIDENT_PATH}`
-  if (filing.dryRun) {
-    const headers = Object.keys(authHeaders('', filing.delivery.authHeader)).map(h => `${h}: ***`)
-    log(`Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(payload, null, 2)}`)
-    onFiled('')
+
+  /** What the ledger (or, once, the comments of versions before it) already says; undefined: send it. */
+  private async known(item: Item): Promise<Outcome | undefined> {
+    const { ledger, comments } = this
+    if (!ledger || !comments) return undefined
+    const providerId = providerIdOf(item)
+    const thread = this.threadNumber(item)
+    const resolved = Date.parse(item.built.payload.resolution_time)
+    if (!ledger.get(providerId) && thread && !ledger.imported(thread) && resolved < ledger.createdAt.getTime()) {
+      try {
+        ledger.importRecords(thread, await comments.read(thread))
+      } catch (error) {
+        if (error instanceof RateLimitError) this.filing.stop.request(clean(error.message, []))
+        if (!(error instanceof GitHubApiError)) throw error
+        return {
+          status: 'not sent',
+          problem: `Not sent: its record on #${thread} could not be read (${clean(error.message, [])}), so it is not known whether it was filed before. Run the workflow again when GitHub answers.`
+        }
+      }
+    }
+    const entry = ledger.get(providerId)
+    if (!entry || entry.state === 'filed' || ledger.inFlight(entry)) return entry && this.fromEntry(providerId, entry)
+    // A reservation whose run stopped: the comment it leaves right after Hivel's answer may prove it filed.
+    if (entry.state === 'sending' && thread) {
+      const proof = (await comments.read(thread).catch(() => [])).find(r => r.providerId === providerId)
+      if (proof) {
+        ledger.settle(providerId, 'filed', { incident_id: proof.incidentId, record: proof.url })
+        return { status: 'already filed', incidentId: proof.incidentId, recordUrl: proof.url }
+      }
+    }
+    if (this.filing.resend.includes(providerId)) return undefined
+    if (entry.state === 'sending') {
+      const why = `${entry.run} stopped while sending it (reserved at ${entry.at})`
+      ledger.settle(providerId, 'unsure', { why })
+      return { status: 'unsure', problem: unsureText(providerId, why) }
+    }
+    return this.fromEntry(providerId, entry)
+  }
+
+  private fromEntry(providerId: string, entry: LedgerEntry): Outcome {
+    if (entry.state === 'filed') return { status: 'already filed', incidentId: entry.incident_id ?? '', recordUrl: entry.record }
+    if (entry.state === 'sending')
+      return { status: 'in progress', problem: `Being sent by ${entry.run} (reserved at ${entry.at}), which reports it.` }
+    return { status: 'unsure', before: true, problem: unsureText(providerId, entry.why ?? 'an earlier run could not tell') }
+  }
+
+  /** The thread for the comment; tell: say why there is none. */
+  private threadNumber(item: Item, tell = false): number | undefined {
+    const thread = threadOf(item.built.payload, item.thread, this.filing.ownRepoUrl)
+    if ('none' in thread) {
+      if (tell && !this.filing.quiet) core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []))
+      return undefined
+    }
+    return thread.number
+  }
+
+  private dryRun(item: Item, onFiled: () => void): Outcome {
+    const headers = Object.keys(authHeaders('', this.filing.delivery.authHeader)).map(h => `${h}: ***`)
+    const url = `${this.filing.delivery.baseUrl}${INCIDENT_PATH}`
+    this.log(
+      `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(item.built.payload, null, 2)}`
+    )
+    onFiled()
     return { status: 'dry run' }
   }
-  log(`Filing the incident with ${url}: ${JSON.stringify(payload)}`)
-  let incidentId: string
-  try {
-    incidentId = await sendIncident(payload, filing.delivery)
-  } catch (error) {
-    if (!(error instanceof DeliveryError)) throw error
-    return { status: 'failed', problem: clean(error.message, [filing.delivery.token], 4000), error }
+
+  private log(message: string): void {
+    if (this.filing.quiet) core.debug(message)
+    else core.info(message)
   }
-  onFiled(incidentId)
-  log(`Hivel filed incident ${clean(incidentId, [])}`)
-  const recordUrl = number && filing.ledger ? await filing.ledger.write(number, payload, incidentId, filing.runUrl) : undefined
-  return { status: 'filed', incidentId, recordUrl }
+
+  /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger. */
+  private async send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
+    const { filing, ledger, comments } = this
+    const { payload } = item.built
+    const providerId = providerIdOf(item)
+    this.log(`Filing the incident with ${filing.delivery.baseUrl}${INCIDENT_PATH}: ${JSON.stringify(payload)}`)
+    let incidentId: string
+    try {
+      incidentId = await sendIncident(payload, { ...filing.delivery, stopped: () => !!filing.stop.reason })
+    } catch (error) {
+      const problem = clean((error as Error).message, [filing.delivery.token], 4000)
+      const sent = error instanceof DeliveryError ? error.sent : 'maybe'
+      if (sent === 'no') ledger?.release(providerId)
+      if (sent === 'yes') ledger?.settle(providerId, 'filed', {})
+      if (sent !== 'maybe') return { status: 'failed', problem }
+      ledger?.settle(providerId, 'unsure', { why: clean(problem, [], 300) })
+      return { status: 'unsure', problem }
+    }
+    onFiled(incidentId)
+    this.log(`Hivel filed incident ${clean(incidentId, [])}`)
+    const thread = this.threadNumber(item, true)
+    const recordUrl =
+      thread && comments
+        ? await comments.write(thread, payload, incidentId, filing.runUrl).catch(e => this.noComment(thread, e))
+        : undefined
+    ledger?.settle(providerId, 'filed', { incident_id: incidentId, record: recordUrl })
+    return { status: 'filed', incidentId, recordUrl }
+  }
+
+  /** A comment that cannot be left (a locked thread, a missing permission) loses nothing: the ledger has the record. */
+  private noComment(thread: number, error: unknown): undefined {
+    const message = `Could not leave the comment on #${thread} (${clean((error as Error).message, [])}); the ledger holds the record, so nothing is filed twice.`
+    if (this.commentWarned) core.info(message)
+    else core.warning(message)
+    this.commentWarned = true
+    return undefined
+  }
+}
+
+const providerIdOf = (item: Item) => item.built.payload.provider_id ?? ''
+
+/** An outcome whose ledger state could not be written, worded as what it means. */
+function unrecorded(outcome: Outcome, why: string): Outcome {
+  if (outcome.status === 'filed') {
+    return {
+      status: 'not recorded',
+      incidentId: outcome.incidentId,
+      problem: `Filed with Hivel as incident ${outcome.incidentId}, but the ledger could not record it (${why}). It still holds it as being sent, so no run sends it again; a later run reports it as unsure: it is filed, as ${outcome.incidentId}.`
+    }
+  }
+  if (outcome.status === 'failed' || outcome.status === 'unsure')
+    return { ...outcome, problem: `${outcome.problem} The ledger could not record this either (${why}).` }
+  return outcome
 }

@@ -71,7 +71,13 @@ export interface Comment {
   id: number
   body?: string
   html_url: string
+  user?: { login: string } | null
 }
+
+/** The ledger's ref, outside the branches: in no branch list, no ruleset, and it starts no workflow. */
+export const LEDGER_REF = 'refs/hivel/incidents'
+/** The ledger's one file on that ref. */
+export const LEDGER_FILE = 'incidents.json'
 
 /** An issue (or pull request) as the issues API lists it. */
 export interface Issue {
@@ -120,6 +126,9 @@ export class MissingTokenError extends GitHubApiError {}
 /** The rate limit is used up and resets later than the action may wait: stop, and say when to resume. */
 export class RateLimitError extends GitHubApiError {}
 
+/** A page of a list that was not a list (null, an object): read as an error, never as "no items". */
+const notAList = (what: string) => new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
+
 /** Octokit's RequestError, as far as the wording needs it. */
 interface RequestFailure {
   status?: number
@@ -147,6 +156,8 @@ export function explainFailure(error: unknown, permission: string, timeoutSecond
   if ((response.status === 403 || response.status === 429) && String(response.headers['x-ratelimit-remaining']) === '0') {
     return `GitHub's API rate limit for this token is used up (${response.status})`
   }
+  // A locked conversation refuses comments whatever the permissions: no permission to blame.
+  if (response.status === 403 && /\blocked\b/i.test(said)) return `GitHub answered 403 ${said} (the conversation is locked)`
   if (response.status === 401) return `GitHub rejected github-token (401 ${said}); pass github-token: \${{ github.token }}`
   if (response.status === 403 || response.status === 404) {
     const meaning =
@@ -200,13 +211,19 @@ export class GitHubApi {
   /** Requests made, for the log and the bench. */
   requests = 0
 
+  /** The API's own origin: the only one github-token is sent to, whatever a Link header names. */
+  private readonly origin: string
+  private me?: Promise<string | undefined>
+
   constructor(
     private readonly token: string | undefined,
     readonly repo: Repo,
     private readonly timeoutSeconds = 30,
-    pacing: Partial<Pacing> = {}
+    pacing: Partial<Pacing> = {},
+    apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
   ) {
     this.pacing = { ...realPacing, ...pacing }
+    this.origin = new URL(apiUrl).origin
   }
 
   private client(): Promise<Octokit> {
@@ -220,6 +237,10 @@ export class GitHubApi {
       // Octokit waits forever by default; every request (each page too) gets the limit of a Hivel attempt.
       // Wrapped, so that pages read by paginate are paced like single requests.
       octokit.hook.wrap('request', async (request, options) => {
+        // A next-page Link to another origin would carry the token there: refused, not followed.
+        const target = /^https?:/i.test(options.url) ? new URL(options.url).origin : this.origin
+        if (target !== this.origin)
+          throw new GitHubApiError(`the GitHub API linked to ${target}, not its own origin ${this.origin}, so the token is not sent there`)
         for (let retry = 0; ; retry++) {
           await this.waitForBudget()
           this.requests++
@@ -251,18 +272,32 @@ export class GitHubApi {
     if (Number.isFinite(reset)) this.resetAt = reset * 1000
   }
 
+  /**
+   * Makes sure n more requests can be made now (waiting for the reset when it is near), so that
+   * what is reserved before a send can also be confirmed after it; otherwise RateLimitError.
+   */
+  async ensureBudget(n: number): Promise<void> {
+    if (this.remaining !== undefined && this.remaining < n) {
+      const remaining = this.remaining
+      this.remaining = 0
+      await this.waitForBudget(
+        `only ${remaining} requests are left of GitHub's API rate limit, fewer than the ${n} a send and its record need`
+      )
+    }
+  }
+
   /** Waits for the reset when the budget is spent and the reset is near; otherwise stops. */
-  private async waitForBudget(): Promise<void> {
+  private async waitForBudget(why = "GitHub's API rate limit for this token is used up"): Promise<void> {
     if (this.remaining !== 0 || this.resetAt === undefined) return
     const wait = this.resetAt - this.pacing.now() + 1000
     if (wait <= 0) return
     const at = new Date(this.resetAt).toISOString().replace(/\.\d+Z$/, 'Z')
     if (wait > this.pacing.maxWaitSeconds * 1000) {
       throw new RateLimitError(
-        `GitHub's API rate limit for this token is used up until ${at}, later than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
+        `${why} until it resets at ${at}, later than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
       )
     }
-    core.info(`GitHub's API rate limit is used up; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
+    core.info(`${why}; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
     await this.pacing.sleep(wait)
     this.remaining = undefined
   }
@@ -299,6 +334,7 @@ export class GitHubApi {
       // Each page is a request of its own, worded on failure as any other.
       const page: IteratorResult<{ data: unknown }> = await this.call(what, permission, () => iterator.next())
       if (page.done) return
+      if (!Array.isArray(page.value.data)) throw notAList(what)
       yield* page.value.data as T[]
     }
   }
@@ -471,5 +507,82 @@ export class GitHubApi {
       'issues: write or pull-requests: write',
       async o => (await o.rest.issues.createComment({ ...this.repo, issue_number: number, body })).data.html_url
     )
+  }
+
+  /** The login github-token acts as (a personal or app user token), asked once; undefined for a workflow token. */
+  login(): Promise<string | undefined> {
+    this.me ??= this.call("read the token's user", '', async o => (await o.request('GET /user')).data.login).catch(() => undefined)
+    return this.me
+  }
+
+  /** The ledger's commit and text; undefined when the ledger does not exist yet. */
+  async readLedger(): Promise<{ commit: string; text: string } | undefined> {
+    const ref = await this.call(`read ${LEDGER_REF}`, 'contents: read', async o => {
+      try {
+        return (await o.request(`GET /repos/{owner}/{repo}/git/ref/${LEDGER_REF.slice(5)}`, { ...this.repo })).data as {
+          object: { sha: string }
+        }
+      } catch (error) {
+        if ((error as RequestFailure).status === 404) return undefined
+        throw error
+      }
+    })
+    if (!ref) return undefined
+    const commit = ref.object.sha
+    const text = await this.call(
+      `read ${LEDGER_FILE} of ${LEDGER_REF}`,
+      'contents: read',
+      async o =>
+        (
+          await o.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            ...this.repo,
+            path: LEDGER_FILE,
+            ref: commit,
+            mediaType: { format: 'raw' }
+          })
+        ).data as unknown
+    )
+    if (typeof text !== 'string')
+      throw new GitHubApiError(`Could not read ${LEDGER_FILE} of ${LEDGER_REF}: the GitHub API did not answer its text`, 502)
+    return { commit, text }
+  }
+
+  /**
+   * Writes the ledger as a commit on parent and moves the ref to it only as a fast-forward, so of
+   * two runs that read the same ledger only one can write. The new commit, or undefined when another
+   * run moved the ref first (read it again and decide again).
+   */
+  async writeLedger(text: string, message: string, parent: string | undefined): Promise<string | undefined> {
+    const permission = 'contents: write'
+    const tree = await this.call(
+      `write ${LEDGER_FILE}`,
+      permission,
+      async o =>
+        (
+          await o.request('POST /repos/{owner}/{repo}/git/trees', {
+            ...this.repo,
+            tree: [{ path: LEDGER_FILE, mode: '100644', type: 'blob', content: text }]
+          })
+        ).data.sha
+    )
+    const commit = await this.call(
+      `commit ${LEDGER_FILE}`,
+      permission,
+      async o =>
+        (await o.request('POST /repos/{owner}/{repo}/git/commits', { ...this.repo, message, tree, parents: parent ? [parent] : [] })).data
+          .sha
+    )
+    return this.call(`update ${LEDGER_REF}`, permission, async o => {
+      try {
+        if (parent)
+          await o.request(`PATCH /repos/{owner}/{repo}/git/refs/${LEDGER_REF.slice(5)}`, { ...this.repo, sha: commit, force: false })
+        else await o.request('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: LEDGER_REF, sha: commit })
+        return commit
+      } catch (error) {
+        // Not a fast-forward, or created meanwhile: another run wrote first.
+        if ((error as RequestFailure).status === 422) return undefined
+        throw error
+      }
+    })
   }
 }

@@ -48,7 +48,13 @@ export interface Delivery {
   maxAttempts: number
   timeoutSeconds: number
   retryWhenUnsure: boolean
+  /** Set once the run is asked to stop (a cancel): no new attempt is started after it. */
+  stopped?: () => boolean
 }
+
+/** The longest one delivery can take with these settings: every attempt, and the longest wait before each. */
+export const deliveryBoundMs = (d: Pick<Delivery, 'maxAttempts' | 'timeoutSeconds'>): number =>
+  d.maxAttempts * d.timeoutSeconds * 1000 + (d.maxAttempts - 1) * RETRY_AFTER_CAP_MS
 
 /** Injected only by unit tests, to make waits instant and jitter predictable. */
 export interface Clock {
@@ -61,9 +67,16 @@ const realClock: Clock = {
   random: Math.random
 }
 
-/** Hivel could not be made to accept the incident; the message says why and what to do. */
+/**
+ * Hivel could not be made to accept the incident; the message says why and what to do. sent says
+ * whether Hivel has it: 'no' (provably not taken), 'maybe' (an answer that can follow a store) or
+ * 'yes' (a 2xx whose id cannot be passed on).
+ */
 export class DeliveryError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly sent: 'no' | 'maybe' | 'yes' = 'no'
+  ) {
     super(message)
     this.name = 'DeliveryError'
   }
@@ -102,6 +115,9 @@ const ID_FIELD = /"incident_id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?(?:
  * anything else (quotes, spaces, newlines) could turn `run: echo ${{ ...incident_id }}` into a command.
  */
 const PLAIN_ID = /^[\w.:/+=@#-]{1,255}$/
+
+/** Whether an id (from Hivel, or read back from a record) may be passed on as incident_id. */
+export const isPlainId = (id: string): boolean => PLAIN_ID.test(id)
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
 
@@ -302,7 +318,10 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       if (UNSURE_STATUSES.has(status)) unsure = true
       else if (!RETRIED_STATUSES.has(status)) {
         core.info(`${prefix}: ${how}`)
-        throw new DeliveryError(explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))))
+        throw new DeliveryError(
+          explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))),
+          unsure ? 'maybe' : 'no'
+        )
       }
     } else {
       last = outcome.written ? `${outcome.failure} after the request was sent` : outcome.failure
@@ -310,7 +329,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       else if (!RETRIED_ERRORS.has(outcome.code)) {
         core.info(`${prefix}: ${last}`)
         throw new DeliveryError(
-          `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`
+          `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`,
+          unsure ? 'maybe' : 'no'
         )
       }
     }
@@ -318,13 +338,17 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       core.info(`${prefix}: ${last}`)
       throw new DeliveryError(
         `Hivel may have filed the incident: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
-          `Before re-running this job, look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, re-run. ` +
-          'retry-when-unsure: true retries such outcomes, at the risk of a duplicate.'
+          `Look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input.`,
+        'maybe'
       )
     }
     if (n === delivery.maxAttempts) {
       core.info(`${prefix}: ${last}; no attempts left`)
       break
+    }
+    if (delivery.stopped?.()) {
+      core.info(`${prefix}: ${last}; the run is stopping, so no other attempt is made`)
+      throw new DeliveryError(`The run was stopped after ${made}; the last one got ${last}.`, unsure ? 'maybe' : 'no')
     }
     const backoff = clock.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1))
     const delay = wait !== undefined ? Math.min(wait, RETRY_AFTER_CAP_MS) : backoff
@@ -332,7 +356,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     await clock.sleep(delay)
   }
   throw new DeliveryError(
-    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ' Hivel may have filed it: look for provider_id ' + show(payload.provider_id ?? '(none)') + ' in Hivel before re-running.' : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`
+    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ' Hivel may have filed it: look for provider_id ' + show(payload.provider_id ?? '(none)') + ' in Hivel; if it is not there, run the job again with that provider_id in the resend input.' : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`,
+    unsure ? 'maybe' : 'no'
   )
 }
 
@@ -342,19 +367,22 @@ function acceptedId(answer: Answer, how: string, prefix: string, made: string, s
   core.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
   if (id && secrets.some(secret => id.includes(secret))) {
     throw new DeliveryError(
-      `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`
+      `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`,
+      'yes'
     )
   }
-  if (id && !PLAIN_ID.test(id)) {
+  if (id && !isPlainId(id)) {
     throw new DeliveryError(
-      `Hivel answered ${how} with an incident_id that is not a plain id: "${show(id)}". It is not passed on as incident_id, where a later step could run it as a command (${made}).`
+      `Hivel answered ${how} with an incident_id that is not a plain id: "${show(id)}". It is not passed on as incident_id, where a later step could run it as a command (${made}).`,
+      'yes'
     )
   }
   if (id) return id
   throw new DeliveryError(
     answer.cut
       ? `Hivel answered HTTP ${answer.status}, but ${answer.cut} and the incident_id was not in what came. The incident was probably filed; it is not sent again so it is not filed twice (${made}).`
-      : `Hivel answered HTTP ${answer.status} but gave no incident_id (${made}). The body was: ${show(answer.body) || '(empty)'}`
+      : `Hivel answered HTTP ${answer.status} but gave no incident_id (${made}). The body was: ${show(answer.body) || '(empty)'}`,
+    'yes'
   )
 }
 

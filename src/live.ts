@@ -1,7 +1,7 @@
 /** One event, one incident: the draft of this run's situation, checked, filed once, and reported. */
 import * as core from '@actions/core'
 import { RunEnv, resolveDraft } from './context.js'
-import { fileOnce, Filing } from './filing.js'
+import { failsStep, Filer, Filing } from './filing.js'
 import type { GitHubApi } from './github-api.js'
 import { buildIncident } from './incident.js'
 import { clean } from './redact.js'
@@ -29,8 +29,17 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
   if (draft.outage?.cutShort)
     core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
   const built = buildIncident(settings, draft.defaults, now)
-  const outcome = await fileOnce(built, draft, filing, id => setOutputs(id, built.payload))
-  if (outcome.status === 'failed') setOutputs('', built.payload)
+  const filer = await Filer.open(filing, api)
+  const outcomes = await filer.file([{ built, thread: draft.thread }], (_, id) => setOutputs(id, built.payload))
+  await filer.confirm()
+  const [outcome] = outcomes
+  if (outcome.status === 'already filed') {
+    core.notice(
+      `Already filed with Hivel as incident ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`
+    )
+  } else if (outcome.status === 'in progress') core.notice(clean(outcome.problem, []))
+  else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, []))
+  if (!('incidentId' in outcome) && outcome.status !== 'dry run') setOutputs('', built.payload)
   await writeSummary(built, outcome, draft.outage)
-  if (outcome.status === 'failed') throw outcome.error
+  if (failsStep(outcome) && 'problem' in outcome) throw new ContextError(outcome.problem)
 }

@@ -5,14 +5,14 @@ import { RunEnv, runEnv } from './context.js'
 import type { Filing } from './filing.js'
 import { GitHubApi } from './github-api.js'
 import { fileLive } from './live.js'
-import { Ledger } from './record.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
 import { writeProblems } from './report.js'
 import { InputError, parseAll, Settings, settingsSchema } from './schema.js'
+import { Stop } from './stop.js'
 
-/** How this run files: where to, how hard to try, and where the record is kept. */
-function filingOf(settings: Settings, env: RunEnv, api: GitHubApi): Filing {
+/** How this run files: where to, how hard to try, whether the ledger is kept. */
+function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
   return {
     delivery: {
       baseUrl: settings['base-url'],
@@ -23,7 +23,9 @@ function filingOf(settings: Settings, env: RunEnv, api: GitHubApi): Filing {
       retryWhenUnsure: settings['retry-when-unsure']
     },
     dryRun: settings['dry-run'],
-    ledger: settings.record ? new Ledger(api) : undefined,
+    record: settings.record,
+    resend: settings.resend ?? [],
+    stop,
     ownRepoUrl: `${env.serverUrl}/${env.repository}`,
     runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
   }
@@ -36,6 +38,7 @@ export async function run(): Promise<void> {
   let failOnError = true
   // The token as sent: a pasted scheme word removed, so the bare token is hidden too.
   let apiToken: string | undefined
+  const stop = new Stop().listen()
   try {
     const env = runEnv()
     const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
@@ -45,7 +48,7 @@ export async function run(): Promise<void> {
     const api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
       maxWaitSeconds: settings['rate-limit-wait-seconds']
     })
-    const filing = filingOf(settings, env, api)
+    const filing = filingOf(settings, env, stop)
     if (settings['backfill-since']) await backfill(settings, env, now, api, filing)
     else await fileLive(settings, env, now, api, filing)
   } catch (error) {
@@ -61,5 +64,7 @@ export async function run(): Promise<void> {
     const message = clean(error instanceof Error ? error.message : String(error), secrets, 4000)
     if (failOnError) core.setFailed(message)
     else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`)
+  } finally {
+    stop.dispose()
   }
 }

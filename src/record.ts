@@ -1,17 +1,22 @@
 /**
- * The record of what was filed, kept on GitHub next to the incident: a comment on its issue or on
- * the pull request it blames, for people, with one hidden line the action reads back, so that a
- * re-run, a re-closed issue or a second recovery event of one outage files nothing new.
+ * The record for people: a comment on the incident's issue or on the pull request it blames, with
+ * one hidden marker line. The ledger (src/ledger.ts) is the authority; markers are read back only to
+ * import what versions before the ledger recorded, and only from the action's own comments.
  */
-import * as core from '@actions/core'
-import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
+import { type Comment, type GitHubApi, GitHubApiError } from './github-api.js'
+import { isPlainId } from './hivel.js'
 import { Payload, recoveryMs } from './incident.js'
-import { clean } from './redact.js'
 import { formatDuration, utcRange } from './time.js'
 
-const MARKER = /<!-- hivel-incident (\{.*?\}) -->/g
+const OPEN = '<!-- hivel-incident '
+const CLOSE = ' -->'
+/** A marker longer than this is not one the action wrote (two ids of ≤255 and the JSON around them). */
+const MARKER_MAX = 1200
 
-/** One recorded incident, as its marker says. */
+/** The identity that writes the comments with a workflow token. */
+export const ACTIONS_BOT = 'github-actions[bot]'
+
+/** One recorded incident, as a marker says. */
 export interface Recorded {
   providerId: string
   incidentId: string
@@ -19,29 +24,42 @@ export interface Recorded {
   url: string
 }
 
-/** The recorded incidents a comment body holds; malformed markers are ignored. */
+/**
+ * The recorded incidents a comment body holds, in time linear in its length (each marker is looked
+ * for with indexOf from where the last ended, and is at most MARKER_MAX long). A marker whose id is
+ * not plain, or that is not the JSON the action writes, is ignored.
+ */
 export function markersIn(body: string, url: string): Recorded[] {
-  return [...body.matchAll(MARKER)].flatMap(m => {
+  const found: Recorded[] = []
+  for (let at = body.indexOf(OPEN); at !== -1; at = body.indexOf(OPEN, at + OPEN.length)) {
+    const start = at + OPEN.length
+    const end = body.indexOf(CLOSE, start)
+    if (end === -1) break
+    if (end - start > MARKER_MAX) continue
     try {
-      const data = JSON.parse(m[1]) as { provider_id?: unknown; incident_id?: unknown }
-      return typeof data.provider_id === 'string' && typeof data.incident_id === 'string' && data.provider_id && data.incident_id
-        ? [{ providerId: data.provider_id, incidentId: data.incident_id, url }]
-        : []
+      const data = JSON.parse(body.slice(start, end)) as { provider_id?: unknown; incident_id?: unknown }
+      if (typeof data.provider_id === 'string' && data.provider_id && typeof data.incident_id === 'string' && isPlainId(data.incident_id)) {
+        found.push({ providerId: data.provider_id, incidentId: data.incident_id, url })
+      }
     } catch {
-      return []
+      // Not the action's JSON: not a record.
     }
-  })
+  }
+  return found
 }
 
-/** The comment for people, with the hidden line for the action. The marker's JSON cannot close the HTML comment. */
+/** Text of the event put into a comment, unable to open or close an HTML comment (so no marker). */
+const inert = (text: string) => text.replace(/\s+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** The comment for people, with the hidden line. The marker's JSON cannot close the HTML comment. */
 export function commentBody(payload: Payload, incidentId: string, runUrl: string): string {
   const duration = formatDuration(recoveryMs(payload))
   const marker = JSON.stringify({ provider_id: payload.provider_id ?? '', incident_id: incidentId }).replace(/--/g, '-\\u002d')
-  const what = payload.description ? `, ${payload.description.replace(/\s+/g, ' ')}` : ''
+  const what = payload.description ? `, ${inert(payload.description)}` : ''
   return [
     `Filed with Hivel as incident **${incidentId}**: ${payload.severity}, ${utcRange(payload.reported_time, payload.resolution_time)} (${duration})${what} · filed by ${runUrl}`,
     '',
-    `<!-- hivel-incident ${marker} -->`
+    `${OPEN}${marker}${CLOSE}`
   ].join('\n')
 }
 
@@ -56,64 +74,55 @@ export function threadOf(payload: Payload, situationThread: number | undefined, 
 }
 
 /**
- * Reads and writes records, one thread's comments read once however many incidents ask. A thread
- * the token may not read or write is reported once, and the incident is filed regardless.
+ * Reads the records the action's own comments hold, each thread once however many incidents ask.
+ * A comment counts only when its author is the identity that writes them: github-actions[bot], or
+ * the token's own user. A thread that cannot be read is an error, never "no record".
  */
-export class Ledger {
-  private readonly threads = new Map<number, Promise<Recorded[] | undefined>>()
-  private warned = false
+export class CommentRecords {
+  private readonly threads = new Map<number, Promise<Recorded[]>>()
 
-  constructor(private readonly api: Pick<GitHubApi, 'comments' | 'comment'>) {}
+  constructor(private readonly api: Pick<GitHubApi, 'comments' | 'comment' | 'login'>) {}
 
-  /** Notes a thread with no comments at all (a list says so), so its record is not asked for. */
+  /** Notes a thread with no comments at all (a list says so), so it is not read. */
   knownEmpty(thread: number): void {
     if (!this.threads.has(thread)) this.threads.set(thread, Promise.resolve([]))
   }
 
-  /** The record of providerId on a thread, when there is one. */
-  async find(thread: number, providerId: string): Promise<Recorded | undefined> {
+  /** The records on a thread. */
+  read(thread: number): Promise<Recorded[]> {
     let recorded = this.threads.get(thread)
     if (!recorded) {
-      recorded = this.read(thread)
+      recorded = this.readThread(thread)
       this.threads.set(thread, recorded)
+      // A failed read is not remembered: the next incident of the thread asks again.
+      recorded.catch(() => this.threads.delete(thread))
     }
-    return (await recorded)?.find(r => r.providerId === providerId)
+    return recorded
   }
 
-  private async read(thread: number): Promise<Recorded[] | undefined> {
+  private async readThread(thread: number): Promise<Recorded[]> {
     const found: Recorded[] = []
     try {
-      for await (const comment of this.api.comments(thread)) found.push(...markersIn(comment.body ?? '', comment.html_url))
-      return found
+      for await (const comment of this.api.comments(thread)) {
+        if (!comment.body?.includes(OPEN) || !(await this.byAction(comment))) continue
+        found.push(...markersIn(comment.body, comment.html_url))
+      }
     } catch (error) {
-      if (error instanceof RateLimitError) throw error
-      this.cannot('read', error as Error)
-      return undefined
+      // No such issue or pull request in this repository: no comment, so no record. Any other failure is not "none".
+      if (error instanceof GitHubApiError && error.status === 404 && !found.length) return []
+      throw error
     }
+    return found
   }
 
-  /** Leaves the record; its link, or undefined when it could not be written (a warning says why). */
-  async write(thread: number, payload: Payload, incidentId: string, runUrl: string): Promise<string | undefined> {
-    try {
-      const url = await this.api.comment(thread, commentBody(payload, incidentId, runUrl))
-      ;(await this.threads.get(thread))?.push({ providerId: payload.provider_id ?? '', incidentId, url })
-      return url
-    } catch (error) {
-      this.cannot('write', error as Error)
-      return undefined
-    }
+  /** Whether the action wrote the comment; the token's own login is asked only for another author. */
+  private async byAction(comment: Comment): Promise<boolean> {
+    const author = comment.user?.login
+    return !!author && (author === ACTIONS_BOT || author === (await this.api.login()))
   }
 
-  private cannot(what: 'read' | 'write', error: Error): void {
-    const message = clean(error.message, [])
-    if (this.warned) return core.info(message)
-    this.warned = true
-    const permission =
-      error instanceof GitHubApiError && error.status === 403
-        ? " Grant `issues: write` and `pull-requests: write` in the job's `permissions:` (or set record: false)."
-        : ''
-    core.warning(
-      `Could not ${what} the record of filed incidents on GitHub (${message}), so a re-run cannot be recognised and could file the incident again.${permission}`
-    )
+  /** Leaves the comment for people; its link. */
+  async write(thread: number, payload: Payload, incidentId: string, runUrl: string): Promise<string> {
+    return this.api.comment(thread, commentBody(payload, incidentId, runUrl))
   }
 }

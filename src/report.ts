@@ -1,6 +1,6 @@
 /** What a run leaves behind: the step's outputs and a job summary. Neither may fail a step that filed. */
 import * as core from '@actions/core'
-import type { Outcome } from './filing.js'
+import { failsStep, type Outcome } from './filing.js'
 import { Built, Payload, recoveryMs } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
@@ -55,18 +55,28 @@ export async function writeProblems(title: string, problems: string[]): Promise<
   await writeMarkdown([`### ${escapeCell(title)}`, '', ...problems.map(p => `- ${escapeCell(p)}`)].join('\n'))
 }
 
+const idOf = (o: Outcome) => escapeCell('incidentId' in o ? o.incidentId : '')
+
 const TITLES: Record<Outcome['status'], (o: Outcome) => string> = {
   'dry run': () => 'Hivel incident (dry run: nothing sent)',
-  filed: o => `Hivel incident ${escapeCell((o as { incidentId: string }).incidentId)} filed`,
-  'already filed': o => `Hivel incident ${escapeCell((o as { incidentId: string }).incidentId)} already filed: nothing sent`,
+  filed: o => `Hivel incident ${idOf(o)} filed`,
+  'already filed': o => `Hivel incident ${idOf(o)} already filed: nothing sent`,
+  'in progress': () => 'Hivel incident being sent by another run: nothing sent',
+  unsure: () => 'Hivel incident unsure: not sent again',
+  'not recorded': o => `Hivel incident ${idOf(o)} filed but not recorded`,
+  'not sent': () => 'Hivel incident not sent',
   failed: () => 'Hivel incident not filed'
 }
 
 /** What became of the incident, as the opening sentence ends. */
 const FATES: Record<Outcome['status'], (o: Outcome) => string> = {
   'dry run': () => 'would be filed (dry run)',
-  filed: o => `filed as **${escapeCell((o as { incidentId: string }).incidentId)}**`,
-  'already filed': o => `already filed as **${escapeCell((o as { incidentId: string }).incidentId)}**`,
+  filed: o => `filed as **${idOf(o)}**`,
+  'already filed': o => `already filed as **${idOf(o)}**`,
+  'in progress': () => 'being sent by another run',
+  unsure: () => 'perhaps filed (see the warning below)',
+  'not recorded': o => `filed as **${idOf(o)}** but not recorded (see the warning below)`,
+  'not sent': () => 'not sent (see the warning below)',
   failed: () => 'not filed (see the warning below)'
 }
 
@@ -142,7 +152,9 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Incident id', undefined, id && escapeCell(id)),
     row('Record', undefined, 'recordUrl' in outcome && outcome.recordUrl ? `[comment](${outcome.recordUrl})` : undefined),
     ...(outage ? outageLines(outage) : []),
-    outcome.status === 'failed' ? `\n> [!WARNING]\n> ${escapeCell(outcome.problem)}` : undefined
+    'problem' in outcome
+      ? `\n> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`
+      : undefined
   ].filter((line): line is string => line !== undefined)
   await writeMarkdown(lines.join('\n'))
 }
