@@ -246,7 +246,8 @@ describe('text that needs care', () => {
     const ghe = await file({ env: { GITHUB_SERVER_URL: 'https://ghe.example.com' } })
     expect(server.requests[0].json.repo_url).toBe('https://ghe.example.com/acme/checkout-service')
     expect(ghe.code).toBe(0)
-    await file({ inputs: { 'repo-url': 'acme/other.git' } })
+    // Another incident: the ledger already holds the first one.
+    await file({ inputs: { 'repo-url': 'acme/other.git', 'provider-id': 'acme/other/incidents/1' } })
     expect(server.requests[1].json.repo_url).toBe('https://github.com/acme/other')
   })
 

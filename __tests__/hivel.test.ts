@@ -93,7 +93,7 @@ describe('hivel.ts: what is retried', () => {
     expect(unsure.requests).toHaveLength(1)
     expect((unsure.outcome as Error).message).toBe(
       `Hivel may have filed the incident: the attempt got HTTP ${status}: boom, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (1 attempt). ` +
-        'Before re-running this job, look in Hivel for an incident with provider_id (none): if it is there, nothing is lost; if not, re-run. ' +
+        'Look in Hivel for an incident with provider_id (none): if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input. ' +
         'retry-when-unsure: true retries such outcomes, at the risk of a duplicate.'
     )
     await server?.close()

@@ -338,7 +338,7 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       core.info(`${prefix}: ${last}`)
       throw new DeliveryError(
         `Hivel may have filed the incident: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
-          `Look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input.`,
+          `Look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input. retry-when-unsure: true retries such outcomes, at the risk of a duplicate.`,
         'maybe'
       )
     }
