@@ -6,11 +6,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { runAction, RunResult, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { GITHUB_TOKEN, History, HistoryStandIn, runOf, runOnHistory, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 
-const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
 const RUNS = `/repos/${REPO}/actions/workflows/7/runs?status=completed&branch=main&per_page=100`
 
 const hivelServer = useHivel()
@@ -24,22 +23,8 @@ interface Ran {
 
 /** Runs the built action on an event against the history, with only api-token and severity set. */
 async function runOn(eventName: string, event: object, history: History, inputs: Record<string, string> = {}): Promise<Ran> {
-  const github = await startHistory(history)
-  try {
-    const result = await runAction({
-      node: RUNNER_NODE,
-      eventName,
-      event,
-      env: { GITHUB_API_URL: github.url },
-      inputs: { 'api-token': TOKEN, 'base-url': hivelServer.url, 'github-token': GITHUB_TOKEN, severity: 'high', ...inputs },
-      timeoutMs: 30_000
-    })
-    expect(result.shown).not.toContain(TOKEN)
-    expect(JSON.stringify(github.requests)).not.toContain(TOKEN)
-    return { result, sent: hivelServer.requests.map(r => r.json as Record<string, unknown>), asked: github.asked(), github }
-  } finally {
-    await github.close()
-  }
+  const { result, github } = await runOnHistory(history, hivelServer.url, { eventName, event, inputs })
+  return { result, sent: hivelServer.requests.map(r => r.json as Record<string, unknown>), asked: github.asked(), github }
 }
 
 const recoveringEvent = (run: ReturnType<typeof runOf>) => ({ action: 'completed', workflow_run: run, workflow: { name: 'Deploy' } })

@@ -50,6 +50,8 @@ const API = `/repos/${REPO}`
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
  * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
  * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
+ * @property {(req: import('./stand-in.mjs').Received) => 'hold' | 'answer' | undefined} [before] sees each request first
+ *   (a test kills the step there); 'hold' leaves it unanswered and undone, as a request lost with its process
  */
 
 /**
@@ -117,6 +119,7 @@ export async function startHistory(history) {
   let commentId = 9000
   let base = ''
   const server = await startServer((req, res) => {
+    if (history.before?.(req) === 'hold') return
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
     remaining = Math.max(0, remaining - 1)

@@ -20,6 +20,7 @@ export const REPO = 'acme/checkout-service'
  * @property {Record<string, string>} [env] more environment, e.g. GITHUB_API_URL or HTTPS_PROXY
  * @property {string} [node] the node binary; this process's by default
  * @property {number} [timeoutMs] kill the step after this long
+ * @property {(child: import('node:child_process').ChildProcess) => void} [onSpawn] gets the step's process (to signal it)
  *
  * @typedef {object} RunResult
  * @property {number | null} code
@@ -91,10 +92,11 @@ export function prepareRunner({ inputs = {}, eventName = 'workflow_dispatch', ev
  * @param {RunOptions} options
  * @returns {Promise<RunResult>}
  */
-export async function runAction({ inputs, eventName, event, env, node = process.execPath, timeoutMs = 120_000 } = {}) {
+export async function runAction({ inputs, eventName, event, env, node = process.execPath, timeoutMs = 120_000, onSpawn } = {}) {
   const { dir, files, env: childEnv } = prepareRunner({ inputs, eventName, event, env })
   const started = performance.now()
   const child = spawn(node, [ACTION], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+  onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   let log = ''

@@ -237,7 +237,8 @@ export class Filer {
       if (sent === 'no') ledger?.release(providerId)
       if (sent === 'yes') ledger?.settle(providerId, 'filed', {})
       if (sent !== 'maybe') return { status: 'failed', problem }
-      ledger?.settle(providerId, 'unsure', { why: clean(problem, [], 300) })
+      const why = error instanceof DeliveryError && error.why ? error.why : problem
+      ledger?.settle(providerId, 'unsure', { why: clean(why, [filing.delivery.token], 300) })
       return { status: 'unsure', problem }
     }
     onFiled(incidentId)

@@ -249,6 +249,8 @@ export class GitHubApi {
             options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
             const response = await request(options)
             this.note(response.headers)
+            // GitHub answers no GET with JSON null; Octokit would read it as an empty page.
+            if (response.data === null) throw new GitHubApiError('the GitHub API answered null, not the JSON it sends', 502)
             return response
           } catch (error) {
             const headers = (error as RequestFailure).response?.headers
@@ -277,18 +279,20 @@ export class GitHubApi {
    * what is reserved before a send can also be confirmed after it; otherwise RateLimitError.
    */
   async ensureBudget(n: number): Promise<void> {
-    if (this.remaining !== undefined && this.remaining < n) {
-      const remaining = this.remaining
-      this.remaining = 0
-      await this.waitForBudget(
-        `only ${remaining} requests are left of GitHub's API rate limit, fewer than the ${n} a send and its record need`
+    // What is left stays usable: a refused reservation must not also stop the confirmations before it.
+    if (this.remaining !== undefined && this.remaining < n)
+      await this.waitForReset(
+        `only ${this.remaining} requests are left of GitHub's API rate limit, fewer than the ${n} a send and its record need`
       )
-    }
   }
 
-  /** Waits for the reset when the budget is spent and the reset is near; otherwise stops. */
-  private async waitForBudget(why = "GitHub's API rate limit for this token is used up"): Promise<void> {
-    if (this.remaining !== 0 || this.resetAt === undefined) return
+  /** Before each request: waits for the reset when the budget is spent and the reset is near; otherwise stops. */
+  private async waitForBudget(): Promise<void> {
+    if (this.remaining === 0) await this.waitForReset("GitHub's API rate limit for this token is used up")
+  }
+
+  private async waitForReset(why: string): Promise<void> {
+    if (this.resetAt === undefined) return
     const wait = this.resetAt - this.pacing.now() + 1000
     if (wait <= 0) return
     const at = new Date(this.resetAt).toISOString().replace(/\.\d+Z$/, 'Z')
@@ -319,6 +323,8 @@ export class GitHubApi {
       return await request(octokit)
     } catch (error) {
       if (error instanceof RateLimitError) throw error
+      // Refused by the request hook: already in words.
+      if (error instanceof GitHubApiError) throw new GitHubApiError(`Could not ${what}: ${error.message}`, error.status)
       throw new GitHubApiError(
         `Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`,
         (error as RequestFailure).response?.status
@@ -519,16 +525,17 @@ export class GitHubApi {
   async readLedger(): Promise<{ commit: string; text: string } | undefined> {
     const ref = await this.call(`read ${LEDGER_REF}`, 'contents: read', async o => {
       try {
-        return (await o.request(`GET /repos/{owner}/{repo}/git/ref/${LEDGER_REF.slice(5)}`, { ...this.repo })).data as {
-          object: { sha: string }
-        }
+        return (await o.request(`GET /repos/{owner}/{repo}/git/ref/${LEDGER_REF.slice(5)}`, { ...this.repo })).data as unknown
       } catch (error) {
-        if ((error as RequestFailure).status === 404) return undefined
+        if ((error as RequestFailure).status === 404) return 'none'
         throw error
       }
     })
-    if (!ref) return undefined
-    const commit = ref.object.sha
+    if (ref === 'none') return undefined
+    // Only a 404 says there is no ledger: any other answer without a commit is a failure, not "none".
+    const commit = (ref as { object?: { sha?: unknown } } | null)?.object?.sha
+    if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit))
+      throw new GitHubApiError(`Could not read ${LEDGER_REF}: the GitHub API did not answer its commit`, 502)
     const text = await this.call(
       `read ${LEDGER_FILE} of ${LEDGER_REF}`,
       'contents: read',

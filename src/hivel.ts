@@ -75,7 +75,9 @@ const realClock: Clock = {
 export class DeliveryError extends Error {
   constructor(
     message: string,
-    readonly sent: 'no' | 'maybe' | 'yes' = 'no'
+    readonly sent: 'no' | 'maybe' | 'yes' = 'no',
+    /** What happened, in a few words, for the ledger. */
+    readonly why?: string
   ) {
     super(message)
     this.name = 'DeliveryError'
@@ -304,6 +306,7 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
   const show = (text: string) => clean(text, secrets)
   let last = ''
   let unsure = false
+  const lastWhy = () => `the last attempt got ${last}`
   for (let n = 1; n <= delivery.maxAttempts; n++) {
     const outcome = await attempt(url, body, headers, delivery.timeoutSeconds)
     const prefix = `Attempt ${n} of ${delivery.maxAttempts}`
@@ -320,7 +323,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
         core.info(`${prefix}: ${how}`)
         throw new DeliveryError(
           explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))),
-          unsure ? 'maybe' : 'no'
+          unsure ? 'maybe' : 'no',
+          lastWhy()
         )
       }
     } else {
@@ -330,7 +334,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
         core.info(`${prefix}: ${last}`)
         throw new DeliveryError(
           `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`,
-          unsure ? 'maybe' : 'no'
+          unsure ? 'maybe' : 'no',
+          lastWhy()
         )
       }
     }
@@ -339,7 +344,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       throw new DeliveryError(
         `Hivel may have filed the incident: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
           `Look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input. retry-when-unsure: true retries such outcomes, at the risk of a duplicate.`,
-        'maybe'
+        'maybe',
+        lastWhy()
       )
     }
     if (n === delivery.maxAttempts) {
@@ -357,7 +363,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
   }
   throw new DeliveryError(
     `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ' Hivel may have filed it: look for provider_id ' + show(payload.provider_id ?? '(none)') + ' in Hivel; if it is not there, run the job again with that provider_id in the resend input.' : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`,
-    unsure ? 'maybe' : 'no'
+    unsure ? 'maybe' : 'no',
+    lastWhy()
   )
 }
 

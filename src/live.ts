@@ -37,8 +37,8 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
     core.notice(
       `Already filed with Hivel as incident ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`
     )
-  } else if (outcome.status === 'in progress') core.notice(clean(outcome.problem, []))
-  else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, []))
+  } else if (outcome.status === 'in progress') core.notice(clean(outcome.problem, [], 2000))
+  else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, [], 2000))
   if (!('incidentId' in outcome) && outcome.status !== 'dry run') setOutputs('', built.payload)
   await writeSummary(built, outcome, draft.outage)
   if (failsStep(outcome) && 'problem' in outcome) throw new ContextError(outcome.problem)

@@ -31,9 +31,11 @@ export interface Recorded {
  */
 export function markersIn(body: string, url: string): Recorded[] {
   const found: Recorded[] = []
+  // The next CLOSE, looked for again only once passed: openers that share it cannot make this quadratic.
+  let end = -1
   for (let at = body.indexOf(OPEN); at !== -1; at = body.indexOf(OPEN, at + OPEN.length)) {
     const start = at + OPEN.length
-    const end = body.indexOf(CLOSE, start)
+    if (end < start) end = body.indexOf(CLOSE, start)
     if (end === -1) break
     if (end - start > MARKER_MAX) continue
     try {
