@@ -12,7 +12,6 @@ import type { Deployment, DeploymentStatus, GitHubApi, Job, Run } from '../src/g
 jest.unstable_mockModule('@actions/core', () => core)
 const { resolveDraft, runEnv } = await import('../src/context.js')
 const { remainingProblems } = await import('../src/live.js')
-const { ContextError } = await import('../src/situations/draft.js')
 const { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } =
   await import('../src/issue-text.js')
 const { explainFailure, GitHubApiError } = await import('../src/github-api.js')
@@ -296,7 +295,8 @@ describe('the rollback case: a push (or any) run', () => {
       "Could not list the jobs of run 1234: GitHub answered 403 Resource not accessible by integration (the token lacks a permission). Add `actions: read` to the job's `permissions:`"
     )
     const failure = resolve('push', 'push', { severity: 'high', 'pr-number': '5' }, { jobs: refused })
-    await expect(failure).rejects.toThrow(ContextError)
+    // Still a GitHub failure, so that a backfill can tell it from a missing pull request.
+    await expect(failure).rejects.toThrow(GitHubApiError)
     await expect(failure).rejects.toThrow(/Add `actions: read` to the job's `permissions:`\. Or set reported-time\.$/)
   })
 

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@je
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { Handler, hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -18,10 +19,12 @@ const dir = mkdtempSync(join(tmpdir(), 'main-history-'))
 const saved = { ...process.env }
 const data: History = { comments: {} }
 let hivelServer: Server
+/** How Hivel answers in a test that needs other than its docs say. */
+let hivelAnswer: Handler | undefined
 let github: HistoryStandIn
 
 beforeAll(async () => {
-  hivelServer = await startServer(hivel)
+  hivelServer = await startServer((req, res, count) => (hivelAnswer ?? hivel)(req, res, count))
   github = await startHistory(data)
   // @actions/github reads the API URL when it is first loaded.
   process.env.GITHUB_API_URL = github.url
@@ -34,6 +37,7 @@ beforeEach(() => {
   jest.clearAllMocks()
   core.written.length = 0
   hivelServer.requests.length = 0
+  hivelAnswer = undefined
   github.requests.length = 0
   for (const key of Object.keys(core.inputs)) delete core.inputs[key]
   for (const key of Object.keys(data) as (keyof History)[]) if (key !== 'comments') delete data[key]
@@ -81,6 +85,25 @@ describe('main.ts with history: recovery and the record', () => {
     await run()
     expect(hivelServer.requests).toHaveLength(1)
     expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/))
+  })
+
+  it('files a failed attempt 1 recovered by attempt 2, and with file-on: failure the failed attempt itself', async () => {
+    const retried = { ...runOf(105, 'success', '2026-11-26T13:12:00Z'), run_attempt: 2 }
+    Object.assign(data, {
+      runs: [retried, runOf(103, 'success', '2026-11-26T09:00:00Z')],
+      attempts: { '105/1': { ...runOf(105, 'failure', '2026-11-26T12:00:00Z'), run_attempt: 1 } },
+      pulls: { [sha(105)]: 203, [sha(106)]: 204 }
+    })
+    event('workflow_run', { action: 'completed', workflow_run: retried })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(hivelServer.requests[0].json).toMatchObject({ provider_id: `${REPO}/actions/runs/105`, reported_time: '2026-11-26T12:00:00Z' })
+    const failed = { ...runOf(106, 'timed_out', '2026-11-26T14:00:00Z'), run_attempt: 3, head_branch: null }
+    core.inputs['file-on'] = 'failure'
+    event('workflow_run', { action: 'completed', workflow_run: failed })
+    await run()
+    expect(hivelServer.requests[1].json).toMatchObject({ provider_id: `${REPO}/actions/runs/106/attempts/3` })
+    expect(String(hivelServer.requests[1].json.description)).toContain(`at ${sha(106).slice(0, 7)}`)
   })
 
   it('files an environment outage at recovery', async () => {
@@ -203,6 +226,18 @@ describe('main.ts with history: backfill', () => {
     expect(hivelServer.requests).toHaveLength(3)
   })
 
+  it('leaves an incident whose pull request GitHub did not answer not sent, to resume, and refuses one-incident inputs', async () => {
+    data.refuse = { [`/repos/${REPO}/commits/${sha(208)}/pulls`]: [502, { message: 'Bad Gateway' }] }
+    await run()
+    const incidents = JSON.parse(String(outputs().incidents)) as { status: string; provider_id: string }[]
+    expect(incidents.find(i => i.provider_id === `${REPO}/actions/runs/208`)?.status).toBe('not sent')
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('were not sent: a re-run sends them'))
+    jest.clearAllMocks()
+    core.inputs['pr-number'] = '5'
+    await run()
+    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'pr-number' describes one incident"))
+  })
+
   it('sends nothing in a dry run', async () => {
     core.inputs['dry-run'] = 'true'
     await run()
@@ -217,5 +252,148 @@ describe('main.ts with history: backfill', () => {
     core.inputs['backfill-workflows'] = 'nope.yml'
     await run()
     expect(core.setFailed).toHaveBeenLastCalledWith(expect.stringContaining('backfill-workflows names "nope.yml"'))
+  })
+})
+
+describe('main.ts with history: the ledger when things went wrong before', () => {
+  const ID = `${REPO}/actions/runs/77`
+  const OTHER_RUN = `https://github.com/${REPO}/actions/runs/5`
+  /** A ledger holding ID as another run left it. */
+  const seed = (entry: object) =>
+    commitLedger(
+      github.git,
+      JSON.stringify({ version: 1, created_at: '2026-11-01T00:00:00.000Z', imported_threads: [], incidents: { [ID]: entry } })
+    )
+  const reserved = (until: string) => ({ state: 'sending', run: OTHER_RUN, at: '2026-11-26T12:00:00Z', by: 'other', until })
+  const stateOf = () => (ledgerOf(github.git) as { incidents: Record<string, { state: string; why?: string }> }).incidents[ID]
+  beforeEach(() => {
+    Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-11-26T10:00:00Z' })
+    event('workflow_dispatch', {})
+  })
+
+  it('names an old reservation without proof unsure, warns after, and sends it again only when resend names it', async () => {
+    seed(reserved('2026-11-26T12:05:00Z'))
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining(`${OTHER_RUN} stopped while sending it`))
+    expect(hivelServer.requests).toHaveLength(0)
+    expect(stateOf().state).toBe('unsure')
+    jest.clearAllMocks()
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`))
+    core.inputs.resend = ID
+    await run()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(stateOf().state).toBe('filed')
+  })
+
+  it("reports an old reservation that the action's comment proves filed, with that id", async () => {
+    seed(reserved('2026-11-26T12:05:00Z'))
+    github.comments[203] = [
+      {
+        id: 1,
+        body: `<!-- hivel-incident {"provider_id":"${ID}","incident_id":"inc-9"} -->`,
+        html_url: 'c1',
+        user: { login: 'github-actions[bot]' }
+      }
+    ]
+    await run()
+    expect(hivelServer.requests).toHaveLength(0)
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(outputs().incident_id).toBe('inc-9')
+    expect(stateOf()).toMatchObject({ state: 'filed', incident_id: 'inc-9' })
+  })
+
+  it('leaves a reservation that may still be sending to its run, and says so', async () => {
+    seed(reserved('2999-01-01T00:00:00Z'))
+    await run()
+    expect(hivelServer.requests).toHaveLength(0)
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`))
+  })
+
+  it('keeps a 502 as unsure with a short reason, and releases what Hivel refused', async () => {
+    hivelAnswer = (_req, res) => void res.writeHead(502).end('Bad Gateway')
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('in the resend input'))
+    expect(stateOf()).toMatchObject({ state: 'unsure', why: 'the last attempt got HTTP 502: Bad Gateway' })
+    github.git.refs.clear()
+    hivelAnswer = (_req, res) => void res.writeHead(400).end('{"message":"bad"}')
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('HTTP 400'))
+    expect(ledgerOf(github.git).incidents).toEqual({})
+  })
+
+  it('sends nothing when the reservation cannot be written, naming the permission', async () => {
+    data.before = req =>
+      req.method === 'POST' && req.url.endsWith('/git/refs') ? [403, { message: 'Resource not accessible by integration' }] : undefined
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^Not sent: Could not write the ledger .*contents: write/))
+    expect(hivelServer.requests).toHaveLength(0)
+  })
+
+  it('sends nothing on a ledger it did not write', async () => {
+    commitLedger(github.git, '{"version":1}')
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('is not what the action writes'))
+    expect(hivelServer.requests).toHaveLength(0)
+  })
+
+  it('says what Hivel filed when the ledger cannot record it, and keeps the id', async () => {
+    let writes = 0
+    data.before = req =>
+      req.method !== 'GET' && req.url.includes('/git/refs') && ++writes === 2 ? [403, { message: 'Forbidden' }] : undefined
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringContaining('Filed with Hivel as incident incident-1, but the ledger could not record it')
+    )
+    expect(outputs().incident_id).toBe('incident-1')
+    expect(stateOf().state).toBe('sending')
+  })
+
+  it('files an incident resolved before the ledger whose thread no longer exists: a 404 thread holds no record', async () => {
+    core.inputs['resolution-time'] = '2026-11-26T11:00:00Z'
+    commitLedger(github.git, JSON.stringify({ version: 1, created_at: '2026-12-01T00:00:00.000Z', imported_threads: [], incidents: {} }))
+    data.refuse = { [`/repos/${REPO}/issues/203/comments`]: [404, { message: 'Not Found' }] }
+    await run()
+    expect(github.asked()).toContain(`GET /repos/${REPO}/issues/203/comments?per_page=100`)
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'))
+  })
+
+  it('stops a backfill at a cancel: sends nothing new, records what it sent, and says a re-run resumes', async () => {
+    data.issues = [3, 2, 1].map(n => ({
+      number: n,
+      html_url: `https://github.com/${REPO}/issues/${n}`,
+      title: `Incident ${n}`,
+      body: `Caused by #${n + 100}`,
+      created_at: '2026-11-01T00:00:00Z',
+      closed_at: `2026-11-0${n}T10:00:00Z`,
+      comments: 0,
+      labels: [{ name: 'incident' }, { name: 'sev2' }]
+    }))
+    Object.assign(core.inputs, {
+      'pr-number': '',
+      'reported-time': '',
+      'backfill-since': '2026-11-01',
+      'backfill-until': '2026-11-27T00:00:00Z',
+      'backfill-reverts': 'false',
+      'backfill-concurrency': '1'
+    })
+    delete core.inputs['pr-number']
+    delete core.inputs['reported-time']
+    hivelAnswer = (req, res, count) => {
+      // The runner cancels the job while the first incident is being sent.
+      if (count === 1) {
+        process.emit('SIGINT')
+        process.emit('SIGTERM')
+      }
+      return hivel(req, res, count)
+    }
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('run it again with the same inputs to resume'))
+    expect(hivelServer.requests).toHaveLength(1)
+    const filed = Object.entries(ledgerOf(github.git).incidents as Record<string, { state: string }>)
+    expect(filed).toEqual([[`https://github.com/${REPO}/issues/3`, expect.objectContaining({ state: 'filed' })]])
   })
 })

@@ -50,8 +50,9 @@ const API = `/repos/${REPO}`
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
  * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
  * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
- * @property {(req: import('./stand-in.mjs').Received) => 'hold' | 'answer' | undefined} [before] sees each request first
- *   (a test kills the step there); 'hold' leaves it unanswered and undone, as a request lost with its process
+ * @property {(req: import('./stand-in.mjs').Received) => 'hold' | [number, unknown] | undefined} [before] sees each request first
+ *   (a test kills the step there); 'hold' leaves it unanswered and undone, as a request lost with its process;
+ *   [status, body] answers it so instead
  */
 
 /**
@@ -119,7 +120,8 @@ export async function startHistory(history) {
   let commentId = 9000
   let base = ''
   const server = await startServer((req, res) => {
-    if (history.before?.(req) === 'hold') return
+    const instead = history.before?.(req)
+    if (instead === 'hold') return
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
     remaining = Math.max(0, remaining - 1)
@@ -134,7 +136,7 @@ export async function startHistory(history) {
       void res
         .writeHead(status, { ...headers, ...more })
         .end(typeof body === 'string' && more['Content-Type'] ? body : JSON.stringify(body))
-    const refused = history.refuse?.[path]
+    const refused = Array.isArray(instead) ? instead : history.refuse?.[path]
     if (refused) return send(refused[0], refused[1], refused[2])
     const list = (/** @type {unknown[]} */ items, /** @type {string} */ wrap = '') => {
       const { body, link } = page(items, url, base)

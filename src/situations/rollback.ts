@@ -4,7 +4,7 @@
  * failed, and ends when the step runs.
  */
 import * as core from '@actions/core'
-import { GitHubApi, Job, MissingTokenError } from '../github-api.js'
+import { GitHubApi, GitHubApiError, Job, MissingTokenError, RateLimitError } from '../github-api.js'
 import { clean } from '../redact.js'
 import { FIELD_LIMIT, withLink } from '../text.js'
 import { ContextError, Defaults } from './draft.js'
@@ -22,7 +22,14 @@ export interface ThisRun {
 }
 
 /** A failed look-up, with the input that would have made it unnecessary. */
-export const orSet = (input: string) => (error: Error) => Promise.reject(new ContextError(`${error.message}. Or set ${input}.`))
+export const orSet = (input: string) => (error: Error) => {
+  const message = `${error.message}. Or set ${input}.`
+  // Still a GitHub failure of its kind: a backfill tells an answer that did not come from a refusal, and a rate-limit stop.
+  if (error instanceof RateLimitError) return Promise.reject(new RateLimitError(message, error.status))
+  if (error instanceof GitHubApiError && !(error instanceof MissingTokenError))
+    return Promise.reject(new GitHubApiError(message, error.status))
+  return Promise.reject(new ContextError(message))
+}
 
 /** Job names listed until they would not fit, then "and N more". */
 function jobList(names: string[], room: number): string {
