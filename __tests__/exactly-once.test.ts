@@ -14,6 +14,12 @@ import { commitLedger, gitData, ledgerOf } from '../script/git-stand-in.mjs'
 const LIVE_ID = `${REPO}/actions/runs/1234`
 type Git = ReturnType<typeof gitData>
 
+/** Stand-ins a test opened, closed after it. */
+const opened: Server[] = []
+afterEach(async () => {
+  for (const server of opened.splice(0)) await server.close()
+})
+
 /** A stand-in Hivel that files each POST (as hivel does) unless hook returns true, and keeps what it filed. */
 async function startHivel(hook: (req: Received, count: number) => 'hold' | 'fail' | undefined = () => undefined) {
   const filed: string[] = []
@@ -24,6 +30,7 @@ async function startHivel(hook: (req: Received, count: number) => 'hold' | 'fail
     filed.push(String(req.json?.provider_id))
     void hivel(req, res, count)
   })
+  opened.push(server)
   return Object.assign(server, { filed })
 }
 
@@ -76,12 +83,6 @@ function expire(git: Git): void {
 
 const stateOf = (git: Git, providerId: string) => ledgerOf(git)?.incidents[providerId]?.state
 
-/** Stand-ins a test opened, closed after it. */
-const opened: Server[] = []
-afterEach(async () => {
-  for (const server of opened.splice(0)) await server.close()
-})
-
 type Point = (req: Received) => 'hold' | 'answer' | false | undefined
 
 /**
@@ -92,7 +93,6 @@ async function killedLive(point: Point, atHivel = false) {
   const git = gitData()
   const step = new Step()
   const hivel = await startHivel(atHivel ? () => void step.killNow() : undefined)
-  opened.push(hivel)
   const before = (req: Received) => {
     const at = point(req)
     if (at) step.killNow()
@@ -182,23 +182,19 @@ describe('when Hivel may have it', () => {
   it('502: the step fails naming resend; a re-run sends nothing and warns; resend files it once', async () => {
     const git = gitData()
     const hivel = await startHivel((_req, count) => (count === 1 ? 'fail' : undefined))
-    try {
-      const first = await runOnce({ git, hivel, inputs: LIVE })
-      expect(first.result.code).toBe(1)
-      expect(errors(first.result).join('\n')).toContain('in the resend input')
-      expect(stateOf(git, LIVE_ID)).toBe('unsure')
-      expect(hivel.requests).toHaveLength(1)
-      const second = await runOnce({ git, hivel, inputs: LIVE })
-      expect(second.result.code).toBe(0)
-      expect(warnings(second.result).join('\n')).toContain(`run the workflow with resend: ${LIVE_ID}`)
-      expect(hivel.requests).toHaveLength(1)
-      const third = await runOnce({ git, hivel, inputs: { ...LIVE, resend: LIVE_ID } })
-      expect(third.result.code).toBe(0)
-      expect(hivel.filed).toEqual([LIVE_ID])
-      expect(hivel.requests).toHaveLength(2)
-    } finally {
-      await hivel.close()
-    }
+    const first = await runOnce({ git, hivel, inputs: LIVE })
+    expect(first.result.code).toBe(1)
+    expect(errors(first.result).join('\n')).toContain('in the resend input')
+    expect(stateOf(git, LIVE_ID)).toBe('unsure')
+    expect(hivel.requests).toHaveLength(1)
+    const second = await runOnce({ git, hivel, inputs: LIVE })
+    expect(second.result.code).toBe(0)
+    expect(warnings(second.result).join('\n')).toContain(`run the workflow with resend: ${LIVE_ID}`)
+    expect(hivel.requests).toHaveLength(1)
+    const third = await runOnce({ git, hivel, inputs: { ...LIVE, resend: LIVE_ID } })
+    expect(third.result.code).toBe(0)
+    expect(hivel.filed).toEqual([LIVE_ID])
+    expect(hivel.requests).toHaveLength(2)
   })
 })
 
@@ -281,39 +277,31 @@ describe('a backfill stopped part way', () => {
   it('by a spent rate limit with 4 workers: it stops before sending what it could not record, and resumes once', async () => {
     const git = gitData()
     const hivel = await startHivel()
-    try {
-      const reset = Math.floor(Date.now() / 1000) + 7200
-      const stopped = await runOnce({ git, hivel, history: { issues: ISSUES, rateLimit: { remaining: 15, reset } }, inputs: BACKFILL })
-      expect(stopped.result.code).toBe(1)
-      expect(stopped.result.shown).toContain('run it again with the same inputs to resume')
-      expect(hivel.filed.length).toBeGreaterThan(0)
-      expect(hivel.filed.length).toBeLessThan(12)
-      for (const id of hivel.filed) expect(stateOf(git, id)).toBe('filed')
-      expect(Object.values(ledgerOf(git).incidents).filter(e => (e as { state: string }).state !== 'filed')).toEqual([])
-      const resumed = await runOnce({ git, hivel, history: { issues: ISSUES }, inputs: BACKFILL })
-      expect(resumed.result.code).toBe(0)
-      expect(once(hivel.filed)).toEqual(ISSUE_IDS)
-    } finally {
-      await hivel.close()
-    }
+    const reset = Math.floor(Date.now() / 1000) + 7200
+    const stopped = await runOnce({ git, hivel, history: { issues: ISSUES, rateLimit: { remaining: 15, reset } }, inputs: BACKFILL })
+    expect(stopped.result.code).toBe(1)
+    expect(stopped.result.shown).toContain('run it again with the same inputs to resume')
+    expect(hivel.filed.length).toBeGreaterThan(0)
+    expect(hivel.filed.length).toBeLessThan(12)
+    for (const id of hivel.filed) expect(stateOf(git, id)).toBe('filed')
+    expect(Object.values(ledgerOf(git).incidents).filter(e => (e as { state: string }).state !== 'filed')).toEqual([])
+    const resumed = await runOnce({ git, hivel, history: { issues: ISSUES }, inputs: BACKFILL })
+    expect(resumed.result.code).toBe(0)
+    expect(once(hivel.filed)).toEqual(ISSUE_IDS)
   })
 
   it('by a locked thread: a warning, every incident filed once, and a re-run sends nothing', async () => {
     const git = gitData()
     const hivel = await startHivel()
-    try {
-      const first = await runOnce({ git, hivel, history: { issues: ISSUES.slice(0, 3), locked: [12] }, inputs: BACKFILL })
-      expect(first.result.code).toBe(0)
-      expect(warnings(first.result)).toEqual([
-        expect.stringContaining('Could not leave the comment on #12 (') && expect.stringContaining('the conversation is locked')
-      ])
-      expect(once(hivel.filed)).toEqual(ISSUE_IDS.filter(id => /\/(10|11|12)$/.test(id)))
-      const again = await runOnce({ git, hivel, history: { issues: ISSUES.slice(0, 3), locked: [12] }, inputs: BACKFILL })
-      expect(again.result.code).toBe(0)
-      expect(hivel.filed).toHaveLength(3)
-    } finally {
-      await hivel.close()
-    }
+    const first = await runOnce({ git, hivel, history: { issues: ISSUES.slice(0, 3), locked: [12] }, inputs: BACKFILL })
+    expect(first.result.code).toBe(0)
+    expect(warnings(first.result)).toEqual([
+      expect.stringContaining('Could not leave the comment on #12 (') && expect.stringContaining('the conversation is locked')
+    ])
+    expect(once(hivel.filed)).toEqual(ISSUE_IDS.filter(id => /\/(10|11|12)$/.test(id)))
+    const again = await runOnce({ git, hivel, history: { issues: ISSUES.slice(0, 3), locked: [12] }, inputs: BACKFILL })
+    expect(again.result.code).toBe(0)
+    expect(hivel.filed).toHaveLength(3)
   })
 })
 
@@ -361,15 +349,11 @@ describe('a ledger that cannot be read', () => {
   ]
   it.each(cases)('%s: nothing is sent, and the step says why', async (_what, refuse, says) => {
     const hivel = await startHivel()
-    try {
-      const ran = await runOnce({ git: gitData(), hivel, inputs: LIVE, history: { refuse } })
-      expect(ran.result.code).toBe(1)
-      expect(errors(ran.result).join('\n')).toContain(says)
-      expect(hivel.requests).toEqual([])
-      expect(ran.github.asked().filter(a => !a.startsWith('GET'))).toEqual([])
-    } finally {
-      await hivel.close()
-    }
+    const ran = await runOnce({ git: gitData(), hivel, inputs: LIVE, history: { refuse } })
+    expect(ran.result.code).toBe(1)
+    expect(errors(ran.result).join('\n')).toContain(says)
+    expect(hivel.requests).toEqual([])
+    expect(ran.github.asked().filter(a => !a.startsWith('GET'))).toEqual([])
   })
 
   it.each([
@@ -386,28 +370,20 @@ describe('a ledger that cannot be read', () => {
     ]
   ])('%s: nothing is sent, and the step says how to restore it', async (_what, text, says) => {
     const hivel = await startHivel()
-    try {
-      const ran = await runOnce({ git: gitData(), hivel, inputs: LIVE, history: { ledger: text } })
-      expect(ran.result.code).toBe(1)
-      expect(errors(ran.result).join('\n')).toContain(says)
-      expect(errors(ran.result).join('\n')).toContain('git fetch origin refs/hivel/incidents')
-      expect(hivel.requests).toEqual([])
-    } finally {
-      await hivel.close()
-    }
+    const ran = await runOnce({ git: gitData(), hivel, inputs: LIVE, history: { ledger: text } })
+    expect(ran.result.code).toBe(1)
+    expect(errors(ran.result).join('\n')).toContain(says)
+    expect(errors(ran.result).join('\n')).toContain('git fetch origin refs/hivel/incidents')
+    expect(hivel.requests).toEqual([])
   })
 
   it('a thread of records from before the ledger answers null: that incident is not sent, and the step says so', async () => {
     const hivel = await startHivel()
-    try {
-      const history: History = { issues: [{ ...issue(3), comments: 2 }], refuse: { [`/repos/${REPO}/issues/3/comments`]: [200, null] } }
-      const ran = await runOnce({ git: gitData(), hivel, history, inputs: BACKFILL })
-      expect(ran.result.code).toBe(1)
-      expect(ran.result.shown).toContain('Of 1 incidents, 1 were not sent: a re-run sends them')
-      expect(ran.result.summary).toContain('its record on #3 could not be read')
-      expect(hivel.requests).toEqual([])
-    } finally {
-      await hivel.close()
-    }
+    const history: History = { issues: [{ ...issue(3), comments: 2 }], refuse: { [`/repos/${REPO}/issues/3/comments`]: [200, null] } }
+    const ran = await runOnce({ git: gitData(), hivel, history, inputs: BACKFILL })
+    expect(ran.result.code).toBe(1)
+    expect(ran.result.shown).toContain('Of 1 incidents, 1 were not sent: a re-run sends them')
+    expect(ran.result.summary).toContain('its record on #3 could not be read')
+    expect(hivel.requests).toEqual([])
   })
 })
