@@ -14,7 +14,7 @@ const { resolveDraft, runEnv } = await import('../src/context.js')
 const { remainingProblems } = await import('../src/live.js')
 const { pullRequestFromBody, severityFromBody, severityFromLabels, systemsFromBody, systemsFromLabels } =
   await import('../src/issue-text.js')
-const { explainFailure, GitHubApiError } = await import('../src/github-api.js')
+const { explainStatus, GitHubApiError } = await import('../src/github-api.js')
 const { parseAll, settingsSchema } = await import('../src/schema.js')
 type Defaults = Exclude<Awaited<ReturnType<typeof resolveDraft>>, { skip: string }>['defaults']
 
@@ -637,7 +637,7 @@ describe('issues', () => {
 
 describe('GitHub API failures, in words', () => {
   const answered = (status: number, headers: Record<string, string> = {}, message = 'Resource not accessible by integration') =>
-    Object.assign(new Error(`${message} - https://docs.github.com/rest`), { status, response: { status, headers, data: { message } } })
+    [status, headers, JSON.stringify({ message })] as const
 
   it.each([
     [
@@ -660,31 +660,15 @@ describe('GitHub API failures, in words', () => {
       answered(401, {}, 'Bad credentials'),
       'GitHub rejected github-token (401 Bad credentials); pass github-token: ${{ github.token }}'
     ],
+    [
+      'a locked thread',
+      answered(403, {}, 'Unable to create comment because issue is locked.'),
+      'GitHub answered 403 Unable to create comment because issue is locked. (the conversation is locked)'
+    ],
     ['502', answered(502, {}, 'Server Error'), 'GitHub answered 502 Server Error'],
-    [
-      'a refused connection',
-      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { status: 500 }),
-      'the GitHub API could not be reached (connect ECONNREFUSED 127.0.0.1:9)'
-    ],
-    [
-      "a proxy's refusal, several causes deep as fetch reports it",
-      Object.assign(new Error('fetch failed'), {
-        status: 500,
-        cause: Object.assign(new TypeError('fetch failed'), {
-          cause: Object.assign(new Error('Request was cancelled.'), {
-            cause: new Error('Proxy response (403) !== 200 when HTTP Tunneling')
-          })
-        })
-      }),
-      'the proxy refused the tunnel to the GitHub API with HTTP 403; allow the GitHub API host through the proxy, or add it to NO_PROXY'
-    ],
-    [
-      'a time-out',
-      Object.assign(new Error('The operation was aborted due to timeout'), { status: 500, cause: { name: 'TimeoutError' } }),
-      'the GitHub API did not answer within 30 s'
-    ]
-  ])('%s', (_what, error, words) => {
-    expect(explainFailure(error, 'actions: read', 30)).toBe(words)
+    ['502 without JSON', [502, {}, '<html>Bad gateway</html>'] as const, 'GitHub answered 502 with no message']
+  ])('%s', (_what, [status, headers, body], words) => {
+    expect(explainStatus(status, headers, body, 'actions: read')).toBe(words)
   })
 })
 

@@ -10,7 +10,9 @@ import { GITHUB_TOKEN, History, HistoryStandIn, runOf, runOnHistory, startHistor
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 
-const RUNS = `/repos/${REPO}/actions/workflows/7/runs?status=completed&branch=main&per_page=100`
+/** The live path reads a first page of 10 runs (the newest usually decide), then pages of 100. */
+const RUNS_QUERY = `/repos/${REPO}/actions/workflows/7/runs?status=completed&exclude_pull_requests=true&branch=main`
+const RUNS = `${RUNS_QUERY}&per_page=10`
 
 const hivelServer = useHivel()
 
@@ -154,7 +156,12 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
       provider_id: `${REPO}/actions/runs/${oldest.id}`,
       pr_number: '77'
     })
-    expect(ran.asked).toEqual([`GET ${RUNS}`, `GET ${RUNS}&page=2`, pullsOf(oldest.id)])
+    expect(ran.asked).toEqual([
+      `GET ${RUNS}`,
+      `GET ${RUNS_QUERY}&per_page=100`,
+      `GET ${RUNS_QUERY}&per_page=100&page=2`,
+      pullsOf(oldest.id)
+    ])
   })
 
   it('files from the earliest failure seen, with a warning, when no success is within the look-back', async () => {
@@ -270,7 +277,7 @@ describe('deployment_status: an environment that fails, errors and recovers', ()
     })
     const D = `/repos/${REPO}/deployments`
     expect(ran.asked).toEqual([
-      `GET ${D}?environment=production&per_page=100`,
+      `GET ${D}?environment=production&per_page=10`,
       `GET ${D}/29/statuses?per_page=1`,
       `GET ${D}/28/statuses?per_page=1`,
       `GET ${D}/27/statuses?per_page=1`,

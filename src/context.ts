@@ -9,7 +9,7 @@ import type { Deployment, DeploymentStatus, GitHubApi, Issue, Pull, Run } from '
 import { clean } from './redact.js'
 import type { Settings } from './schema.js'
 import { deploymentSituation } from './situations/deployment.js'
-import { Defaults, Draft, isSkip, Skip } from './situations/draft.js'
+import { ContextError, Defaults, Draft, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
 import { revertSituation } from './situations/revert.js'
 import { fromRunJobs, orSet } from './situations/rollback.js'
@@ -65,8 +65,27 @@ export function readEvent(path: string | undefined): EventPayload {
   }
 }
 
+/** The object each event the action interprets carries; without it the event cannot be read. */
+const EVENT_OBJECTS: Record<string, (keyof EventPayload)[]> = {
+  workflow_run: ['workflow_run'],
+  deployment_status: ['deployment_status', 'deployment'],
+  issues: ['issue'],
+  pull_request: ['pull_request'],
+  pull_request_target: ['pull_request']
+}
+
+/** The newest few runs or deployments usually decide a recovery: the first page is small, the rest are pages of 100. */
+const FIRST_PAGE = 10
+
 /** The situation the event is: a draft of its incident, or a skip with the reason. */
 async function situation(event: EventPayload, settings: Settings, env: RunEnv, api: GitHubApi): Promise<Draft | Skip> {
+  // Read as a rollback, an event without its object would file this run as an incident.
+  const missing = (EVENT_OBJECTS[env.eventName] ?? []).filter(key => !event[key])
+  if (missing.length) {
+    throw new ContextError(
+      `The ${env.eventName} event's payload (GITHUB_EVENT_PATH) has no ${missing.join(' or ')}, so it cannot be read as the incident it may be; nothing was sent. Run the action on the event as GitHub delivers it.`
+    )
+  }
   const where = { repository: env.repository, serverUrl: env.serverUrl }
   const lookBack = settings['look-back']
   const fileOn = settings['file-on']
@@ -82,7 +101,7 @@ async function situation(event: EventPayload, settings: Settings, env: RunEnv, a
     const run = { ...event.workflow_run, name: event.workflow_run.name || event.workflow?.name }
     return workflowRunSituation(event.action, run, fileOn, where, () => ({
       api,
-      older: api.workflowRuns(run.workflow_id ?? 0, run.head_branch ?? undefined),
+      older: api.workflowRuns(run.workflow_id ?? 0, run.head_branch ?? undefined, { first: FIRST_PAGE }),
       lookBack
     }))
   }
@@ -93,7 +112,7 @@ async function situation(event: EventPayload, settings: Settings, env: RunEnv, a
     }
     return deploymentSituation({ deployment, status: event.deployment_status }, fileOn, where, () => ({
       api,
-      older: api.deployments(deployment.environment),
+      older: api.deployments(deployment.environment, { first: FIRST_PAGE }),
       lookBack
     }))
   }

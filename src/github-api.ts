@@ -1,16 +1,18 @@
 /**
- * The GitHub API reads and writes the action makes: defaults for one incident, the history an
- * outage is read from, and the record of what was filed. Octokit is loaded only when a call is
- * made, so a run with every input given never pays for it. Only github-token is sent here.
+ * The GitHub API client: the reads and writes the action makes for defaults, the history an outage
+ * is read from, and the ledger of what was filed. It owns paging (Link headers followed only inside
+ * GITHUB_API_URL, the only place github-token is sent), retries of transient failures, rate-limit
+ * pacing, the size of an answer, and the count of requests by kind.
  *
  * GitHub's rate limit is a budget shared by the repository's workflows: lists are read in pages of
- * 100, a commit's pull request is asked once, and every answer's x-ratelimit-* headers pace the next
+ * 100, a commit's pull requests are asked once, and every answer's x-ratelimit-* headers pace the next
  * request (waiting for the reset when it is near, stopping with RateLimitError when it is not).
  */
 import * as core from '@actions/core'
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { agentFor, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
 import { clean } from './redact.js'
-
-type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>
 
 /** The repository the run belongs to, from GITHUB_REPOSITORY. */
 export interface Repo {
@@ -109,6 +111,12 @@ export interface Pull {
   base?: { ref: string; repo?: { full_name?: string; default_branch?: string } }
 }
 
+/** A commit of a branch, as far as finding reverts needs it. */
+export interface Commit {
+  sha: string
+  commit: { message: string; committer?: { date?: string } | null }
+}
+
 /** A failed GitHub API call, worded as what the user can do about it. */
 export class GitHubApiError extends Error {
   constructor(
@@ -126,58 +134,29 @@ export class MissingTokenError extends GitHubApiError {}
 /** The rate limit is used up and resets later than the action may wait: stop, and say when to resume. */
 export class RateLimitError extends GitHubApiError {}
 
-/** A page of a list that was not a list (null, an object): read as an error, never as "no items". */
-const notAList = (what: string) => new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
-
-/** Octokit's RequestError, as far as the wording needs it. */
-interface RequestFailure {
-  status?: number
-  message: string
-  response?: { status: number; headers: Record<string, string | number | undefined>; data?: unknown }
-}
-
-/** Why a call failed, in words: a permission to add, a rate limit, a time-out or the network. */
-export function explainFailure(error: unknown, permission: string, timeoutSeconds: number): string {
-  const failure = error as RequestFailure
-  const response = failure.response
-  if (!response) {
-    // Octokit reports a refused connection or a time-out as status 500 without a response.
-    const causes = causeChain(error)
-    if (causes.some(c => c.name === 'TimeoutError') || /timeout/i.test(failure.message)) {
-      return `the GitHub API did not answer within ${timeoutSeconds} s`
-    }
-    // fetch wraps what happened several causes deep; a proxy's refusal is the one worth naming.
-    const proxy = causes.map(c => /Proxy response \((\d+)\)/.exec(c.message ?? '')?.[1]).find(Boolean)
-    if (proxy)
-      return `the proxy refused the tunnel to the GitHub API with HTTP ${proxy}; allow the GitHub API host through the proxy, or add it to NO_PROXY`
-    return `the GitHub API could not be reached (${clean(causes[causes.length - 1]?.message ?? failure.message, [])})`
-  }
-  const said = clean(githubMessage(response.data) ?? failure.message, [], 300)
-  if ((response.status === 403 || response.status === 429) && String(response.headers['x-ratelimit-remaining']) === '0') {
-    return `GitHub's API rate limit for this token is used up (${response.status})`
+/** Why an answer failed, in words: a permission to add, a rate limit, a locked thread, or what GitHub said. */
+export function explainStatus(status: number, headers: http.IncomingHttpHeaders, body: string, permission: string): string {
+  const said = clean(githubMessage(body) ?? 'with no message', [], 300)
+  if ((status === 403 || status === 429) && headers['x-ratelimit-remaining'] === '0') {
+    return `GitHub's API rate limit for this token is used up (${status})`
   }
   // A locked conversation refuses comments whatever the permissions: no permission to blame.
-  if (response.status === 403 && /\blocked\b/i.test(said)) return `GitHub answered 403 ${said} (the conversation is locked)`
-  if (response.status === 401) return `GitHub rejected github-token (401 ${said}); pass github-token: \${{ github.token }}`
-  if (response.status === 403 || response.status === 404) {
-    const meaning =
-      response.status === 403 ? 'the token lacks a permission' : 'not found, which is also how GitHub answers a token without access'
-    return `GitHub answered ${response.status} ${said} (${meaning}). Add \`${permission}\` to the job's \`permissions:\``
+  if (status === 403 && /\blocked\b/i.test(said)) return `GitHub answered 403 ${said} (the conversation is locked)`
+  if (status === 401) return `GitHub rejected github-token (401 ${said}); pass github-token: \${{ github.token }}`
+  if (status === 403 || status === 404) {
+    const meaning = status === 403 ? 'the token lacks a permission' : 'not found, which is also how GitHub answers a token without access'
+    return `GitHub answered ${status} ${said} (${meaning}). Add \`${permission}\` to the job's \`permissions:\``
   }
-  return `GitHub answered ${response.status} ${said}`
+  return `GitHub answered ${status} ${said}`
 }
 
-/** An error and the causes beneath it, outermost first (bounded, in case of a cycle). */
-function causeChain(error: unknown): { name?: string; message?: string }[] {
-  const chain: { name?: string; message?: string }[] = []
-  for (let e = error as { name?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 8; e = e.cause as typeof e)
-    chain.push(e)
-  return chain
-}
-
-function githubMessage(data: unknown): string | undefined {
-  const message = (data as { message?: unknown } | undefined)?.message
-  return typeof message === 'string' && message ? message : undefined
+function githubMessage(body: string): string | undefined {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown } | null)?.message
+    return typeof message === 'string' && message ? message : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** How the client paces itself; injected by tests to make waits instant. */
@@ -186,33 +165,69 @@ export interface Pacing {
   maxWaitSeconds: number
   sleep(ms: number): Promise<void>
   now(): number
+  random(): number
 }
 
 const realPacing: Pacing = {
   maxWaitSeconds: 300,
   sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
-  now: () => Date.now()
+  now: () => Date.now(),
+  random: Math.random
 }
 
-/** Secondary rate limits are retried this often before the call fails. */
+/** Attempts of one request that meets a transient failure (5xx, a reset, a time-out, garbage). */
+const ATTEMPTS = 3
+/** Secondary rate limits are waited out this often before the request fails. */
 const SECONDARY_RETRIES = 2
+const BACKOFF_BASE_MS = 1000
 const PAGE = 100
+/** An answer larger than this is an error, not a page to parse: no list the action reads comes near it. */
+export const GITHUB_BODY_LIMIT = 20 * 1024 * 1024
+/** GitHub lists at most this many results of a filtered list, however many pages are asked. */
+const LIST_CAP = 1000
 
-type Headers = Record<string, string | number | undefined>
+/** What one request is for: its words on failure, the permission it needs, and its kind in the count. */
+interface Purpose {
+  what: string
+  permission: string
+  kind: string
+}
+
+interface Options {
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  /** The answer is raw text, not JSON (a file's contents). */
+  raw?: boolean
+  /** Statuses that are answers, not failures (404: no ledger yet; 422: a ref moved). */
+  accept?: number[]
+}
+
+interface Reply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  data: unknown
+}
+
+/** The next page GitHub links to, if any. */
+const nextLink = (link: string | string[] | undefined): string | undefined => /<([^>]+)>;\s*rel="next"/.exec(String(link ?? ''))?.[1]
 
 /** A client that asks the GitHub API for what the event does not carry, and keeps the record. */
 export class GitHubApi {
-  private octokit?: Promise<Octokit>
-  private readonly pullsOfCommit = new Map<string, Promise<number | undefined>>()
+  private readonly pullsOfCommitCache = new Map<string, Promise<Pull[]>>()
   private readonly pacing: Pacing
   /** The last rate-limit state GitHub reported. */
   private remaining?: number
   private resetAt?: number
-  /** Requests made, for the log and the bench. */
+  /** Requests made, for the log, the summary and the bench; and by kind. */
   requests = 0
+  readonly requestsByKind: Record<string, number> = {}
 
-  /** The API's own origin: the only one github-token is sent to, whatever a Link header names. */
-  private readonly origin: string
+  /** GITHUB_API_URL: its origin and path are the only place github-token is sent, whatever a Link header names. */
+  private readonly base: URL
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true })
+  }
   private me?: Promise<string | undefined>
 
   constructor(
@@ -223,55 +238,114 @@ export class GitHubApi {
     apiUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
   ) {
     this.pacing = { ...realPacing, ...pacing }
-    this.origin = new URL(apiUrl).origin
+    this.base = new URL(apiUrl.replace(/\/+$/, ''))
   }
 
-  private client(): Promise<Octokit> {
-    if (!this.token) {
-      throw new MissingTokenError('github-token is empty, so the GitHub API cannot be asked (pass github-token: ${{ github.token }})')
+  private get repoPath(): string {
+    return `/repos/${encodeURIComponent(this.repo.owner)}/${encodeURIComponent(this.repo.repo)}`
+  }
+
+  /** The URL of an API path; a link GitHub sent is followed only inside GITHUB_API_URL. */
+  private url(target: string, query: Options['query'] = {}): URL {
+    if (!/^https?:/i.test(target)) {
+      const url = new URL(this.base.href.replace(/\/$/, '') + target)
+      for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value))
+      return url
     }
-    const token = this.token
-    const ms = this.timeoutSeconds * 1000
-    this.octokit ??= import('@actions/github').then(github => {
-      const octokit = github.getOctokit(token)
-      // Octokit waits forever by default; every request (each page too) gets the limit of a Hivel attempt.
-      // Wrapped, so that pages read by paginate are paced like single requests.
-      octokit.hook.wrap('request', async (request, options) => {
-        // A next-page Link to another origin would carry the token there: refused, not followed.
-        const target = /^https?:/i.test(options.url) ? new URL(options.url).origin : this.origin
-        if (target !== this.origin)
-          throw new GitHubApiError(`the GitHub API linked to ${target}, not its own origin ${this.origin}, so the token is not sent there`)
-        for (let retry = 0; ; retry++) {
-          await this.waitForBudget()
-          this.requests++
-          try {
-            // In place: the hooks inside this one were bound to this very options object.
-            options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
-            const response = await request(options)
-            this.note(response.headers)
-            // GitHub answers no GET with JSON null; Octokit would read it as an empty page.
-            if (response.data === null) throw new GitHubApiError('the GitHub API answered null, not the JSON it sends', 502)
-            return response
-          } catch (error) {
-            const headers = (error as RequestFailure).response?.headers
-            if (headers) this.note(headers)
-            const wait = this.secondaryWait(error as RequestFailure)
-            if (wait === undefined || retry >= SECONDARY_RETRIES) throw error
-            core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
-            await this.pacing.sleep(wait)
-          }
-        }
-      })
-      return octokit
-    })
-    return this.octokit
+    const url = new URL(target)
+    const prefix = this.base.pathname.replace(/\/$/, '')
+    if (url.origin !== this.base.origin || !(url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)))
+      throw new GitHubApiError(
+        `the GitHub API linked to ${url.origin}${url.pathname}, outside GITHUB_API_URL (${this.base.origin}${prefix}), so github-token is not sent there`
+      )
+    return url
   }
 
-  private note(headers: Headers): void {
+  /**
+   * One request, paced by the rate limit, each attempt bounded by timeout-seconds and the answer
+   * by GITHUB_BODY_LIMIT. Transient failures are retried with backoff: always for a read, and for
+   * a write only when GitHub provably did not take it (a write is done once).
+   */
+  private async request(method: string, target: string, purpose: Purpose, options: Options = {}): Promise<Reply> {
+    if (!this.token)
+      throw new MissingTokenError('github-token is empty, so the GitHub API cannot be asked (pass github-token: ${{ github.token }})')
+    const fail = (why: string, status?: number) => new GitHubApiError(`Could not ${purpose.what}: ${why}`, status)
+    let url: URL
+    try {
+      url = this.url(target, options.query)
+    } catch (error) {
+      throw fail((error as Error).message)
+    }
+    const read = method === 'GET'
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    core.debug(`GitHub API: ${purpose.what}`)
+    let secondary = 0
+    for (let attempt = 1; ; attempt++) {
+      await this.waitForBudget()
+      this.requests++
+      this.requestsByKind[purpose.kind] = (this.requestsByKind[purpose.kind] ?? 0) + 1
+      const outcome = await exchange(url, {
+        method,
+        headers: {
+          Authorization: `token ${this.token}`,
+          Accept: options.raw ? 'application/vnd.github.raw' : 'application/vnd.github+json',
+          'X-GitHub-Api-Version': '2022-11-28'
+        },
+        body,
+        timeoutSeconds: this.timeoutSeconds,
+        bodyLimit: GITHUB_BODY_LIMIT,
+        agent: agentFor(url, this.agents),
+        service: 'the GitHub API'
+      })
+      let transient: GitHubApiError
+      if ('answer' in outcome) {
+        const { status, headers, body: text, cut, overLimit } = outcome.answer
+        this.note(headers)
+        if (overLimit)
+          throw fail(`the GitHub API answered more than ${GITHUB_BODY_LIMIT / 1024 / 1024} MB, more than any answer the action uses`, 502)
+        const ok = (status >= 200 && status < 300) || options.accept?.includes(status)
+        if (ok && !cut) {
+          const data = options.raw && status < 300 ? text : parseJson(text)
+          // GitHub answers no request with JSON null or with text that is not JSON.
+          if (data !== undefined && data !== null) return { status, headers, data }
+          transient = fail(`the GitHub API answered ${status} with a body that is not the JSON it sends`, 502)
+        } else if (ok) transient = fail(`the GitHub API answered ${status}, but ${cut}`, 502)
+        else {
+          const wait = this.secondaryWait(status, headers)
+          if (wait !== undefined && secondary++ < SECONDARY_RETRIES) {
+            if (wait > 0) core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
+            await this.pacing.sleep(wait)
+            attempt--
+            continue
+          }
+          const error = fail(explainStatus(status, headers, text, purpose.permission), status)
+          // 5xx: GitHub did not do it, or may have; a read is safe to ask again, a write only when not processed.
+          if (status < 500 || (!read && !NOT_PROCESSED_STATUSES.has(status))) throw error
+          transient = error
+        }
+      } else {
+        const error = fail(
+          outcome.code === 'TIMEOUT'
+            ? `the GitHub API did not answer within ${this.timeoutSeconds} s`
+            : outcome.code === 'PROXY_REFUSED'
+              ? `${outcome.failure}; allow the GitHub API host through the proxy, or add it to NO_PROXY`
+              : `the GitHub API could not be reached (${outcome.failure})`
+        )
+        if ((!read && outcome.written) || !(CONNECTION_ERRORS.has(outcome.code) || outcome.code === 'UNKNOWN')) throw error
+        transient = error
+      }
+      if (attempt >= ATTEMPTS) throw new GitHubApiError(`${transient.message} (${ATTEMPTS} attempts)`, transient.status)
+      const delay = this.pacing.random() * BACKOFF_BASE_MS * 2 ** (attempt - 1)
+      core.info(`${transient.message}; trying again in ${(delay / 1000).toFixed(1)} s.`)
+      await this.pacing.sleep(delay)
+    }
+  }
+
+  private note(headers: http.IncomingHttpHeaders): void {
     const remaining = Number(headers['x-ratelimit-remaining'])
     const reset = Number(headers['x-ratelimit-reset'])
-    if (Number.isFinite(remaining)) this.remaining = remaining
-    if (Number.isFinite(reset)) this.resetAt = reset * 1000
+    if (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) this.remaining = remaining
+    if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) this.resetAt = reset * 1000
   }
 
   /**
@@ -307,111 +381,172 @@ export class GitHubApi {
   }
 
   /** How long a secondary rate limit (403/429 with retry-after, or the primary one spent) asks to wait. */
-  private secondaryWait(failure: RequestFailure): number | undefined {
-    const response = failure.response
-    if (!response || (response.status !== 403 && response.status !== 429)) return undefined
-    const retryAfter = Number(response.headers['retry-after'])
-    if (Number.isFinite(retryAfter)) return Math.min(retryAfter, this.pacing.maxWaitSeconds) * 1000
+  private secondaryWait(status: number, headers: http.IncomingHttpHeaders): number | undefined {
+    if (status !== 403 && status !== 429) return undefined
+    const retryAfter = Number(headers['retry-after'])
+    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.min(retryAfter, this.pacing.maxWaitSeconds) * 1000
     // The primary limit: waitForBudget decides at the next try whether to wait or stop.
-    return String(response.headers['x-ratelimit-remaining']) === '0' ? 0 : undefined
+    return headers['x-ratelimit-remaining'] === '0' ? 0 : undefined
   }
 
-  private async call<T>(what: string, permission: string, request: (octokit: Octokit) => Promise<T>): Promise<T> {
-    const octokit = await this.client()
-    core.debug(`GitHub API: ${what}`)
-    try {
-      return await request(octokit)
-    } catch (error) {
-      if (error instanceof RateLimitError) throw error
-      // Refused by the request hook: already in words.
-      if (error instanceof GitHubApiError) throw new GitHubApiError(`Could not ${what}: ${error.message}`, error.status)
-      throw new GitHubApiError(
-        `Could not ${what}: ${explainFailure(error, permission, this.timeoutSeconds)}`,
-        (error as RequestFailure).response?.status
-      )
-    }
+  private async json<T>(method: string, path: string, purpose: Purpose, options?: Options): Promise<T> {
+    return (await this.request(method, path, purpose, options)).data as T
   }
 
-  /** Every item of a list, page by page (100 each), newest first as GitHub serves them; stop by leaving the loop. */
-  private async *pages<T>(what: string, permission: string, route: string, params: Record<string, unknown>): AsyncGenerator<T> {
-    const octokit = await this.client()
-    const iterator = octokit.paginate.iterator(route, { ...this.repo, ...params, per_page: PAGE })[Symbol.asyncIterator]()
-    for (;;) {
-      // Each page is a request of its own, worded on failure as any other.
-      const page: IteratorResult<{ data: unknown }> = await this.call(what, permission, () => iterator.next())
-      if (page.done) return
-      if (!Array.isArray(page.value.data)) throw notAList(what)
-      yield* page.value.data as T[]
+  /**
+   * Every item of a list, newest first as GitHub serves them, following `next` links; stop by
+   * leaving the loop. first: a smaller first page, for lists whose newest few usually decide;
+   * the rest is read in pages of 100 (the first page's items skipped by id). key: the field that
+   * holds the items when the list is an object.
+   */
+  private async *list<T extends { id?: number }>(
+    path: string,
+    purpose: Purpose,
+    query: Options['query'],
+    opts: { first?: number; key?: string } = {}
+  ): AsyncGenerator<T, { count: number; total?: number }> {
+    const seen = new Set<number>()
+    let next: string | undefined = path
+    let count = 0
+    let total: number | undefined
+    let perPage = opts.first ?? PAGE
+    while (next) {
+      const reply: Reply = await this.request('GET', next, purpose, { query: { ...query, per_page: perPage } })
+      const items = opts.key ? (reply.data as Record<string, unknown>)[opts.key] : reply.data
+      if (!Array.isArray(items))
+        throw new GitHubApiError(`Could not ${purpose.what}: the GitHub API answered a page that is not a list`, 502)
+      if (opts.key) total = Number((reply.data as { total_count?: unknown }).total_count) || undefined
+      for (const item of items as T[]) {
+        if (item.id !== undefined && seen.has(item.id)) continue
+        if (opts.first && item.id !== undefined) seen.add(item.id)
+        count++
+        yield item
+      }
+      if (perPage !== PAGE) {
+        // After a small first page, the full pages from the start; the items already given are skipped.
+        next = nextLink(reply.headers.link) ? path : undefined
+        perPage = PAGE
+      } else next = nextLink(reply.headers.link)
     }
+    return { count, total }
+  }
+
+  /** The pull requests GitHub associates with a commit, whole; asked once per commit. */
+  pullsOfCommit(sha: string): Promise<Pull[]> {
+    let pulls = this.pullsOfCommitCache.get(sha)
+    if (!pulls) {
+      pulls = this.json<Pull[]>('GET', `${this.repoPath}/commits/${encodeURIComponent(sha)}/pulls`, {
+        what: `find the pull request of commit ${sha.slice(0, 7)}`,
+        permission: 'pull-requests: read',
+        kind: 'pull request of a commit'
+      }).then(found => {
+        if (!Array.isArray(found))
+          throw new GitHubApiError(
+            `Could not find the pull request of commit ${sha.slice(0, 7)}: the GitHub API answered a page that is not a list`,
+            502
+          )
+        return found
+      })
+      this.pullsOfCommitCache.set(sha, pulls)
+      // A failed look-up is not remembered: the next one asks again.
+      pulls.catch(() => this.pullsOfCommitCache.delete(sha))
+    }
+    return pulls
   }
 
   /**
    * The pull request a commit belongs to: the one whose merge produced it, else one that merged
-   * it, else an open one. Asked once per commit.
+   * it, else an open one.
    */
-  pullRequestForCommit(sha: string): Promise<number | undefined> {
-    let found = this.pullsOfCommit.get(sha)
-    if (!found) {
-      found = this.call(
-        `find the pull request of commit ${sha.slice(0, 7)}`,
-        'pull-requests: read',
-        async o => (await o.rest.repos.listPullRequestsAssociatedWithCommit({ ...this.repo, commit_sha: sha })).data
-      ).then(pulls => (pulls.find(p => p.merge_commit_sha === sha && p.merged_at) ?? pulls.find(p => p.merged_at) ?? pulls[0])?.number)
-      this.pullsOfCommit.set(sha, found)
-    }
-    return found
+  async pullForCommit(sha: string): Promise<Pull | undefined> {
+    const pulls = await this.pullsOfCommit(sha)
+    return pulls.find(p => p.merge_commit_sha === sha && p.merged_at) ?? pulls.find(p => p.merged_at) ?? pulls[0]
+  }
+
+  /** The number of the pull request a commit belongs to (see pullForCommit). */
+  async pullRequestForCommit(sha: string): Promise<number | undefined> {
+    return (await this.pullForCommit(sha))?.number
   }
 
   /** The jobs of one attempt of a run. */
   async jobs(runId: number, attempt: number): Promise<Job[]> {
-    return this.call(`list the jobs of run ${runId}`, 'actions: read', async o =>
-      o.paginate(o.rest.actions.listJobsForWorkflowRunAttempt, { ...this.repo, run_id: runId, attempt_number: attempt, per_page: PAGE })
-    )
+    const jobs: Job[] = []
+    for await (const job of this.list<Job & { id?: number }>(
+      `${this.repoPath}/actions/runs/${runId}/attempts/${attempt}/jobs`,
+      { what: `list the jobs of run ${runId}`, permission: 'actions: read', kind: 'jobs' },
+      {},
+      { key: 'jobs' }
+    ))
+      jobs.push(job)
+    return jobs
   }
 
   /** One attempt of a run. */
-  async runAttempt(runId: number, attempt: number): Promise<Run> {
-    return this.call(
-      `read attempt ${attempt} of run ${runId}`,
-      'actions: read',
-      async o =>
-        (
-          await o.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}', {
-            ...this.repo,
-            run_id: runId,
-            attempt_number: attempt
-          })
-        ).data as Run
-    )
+  runAttempt(runId: number, attempt: number): Promise<Run> {
+    return this.json('GET', `${this.repoPath}/actions/runs/${runId}/attempts/${attempt}`, {
+      what: `read attempt ${attempt} of run ${runId}`,
+      permission: 'actions: read',
+      kind: 'run attempt'
+    })
   }
 
-  /** A workflow's completed runs, newest first, optionally on one branch and created since a day. */
-  workflowRuns(workflowId: number | string, branch: string | undefined, createdSince?: string): AsyncGenerator<Run> {
-    return this.pages<Run>(
-      `list the runs of workflow ${workflowId}`,
-      'actions: read',
-      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
-      {
-        workflow_id: workflowId,
+  /**
+   * A workflow's completed runs, newest first, optionally on one branch and created up to a day.
+   * first: a small first page when the newest few usually decide. GitHub lists at most 1,000 runs
+   * of a filtered list: past them the list goes on from the oldest run given, so none is missed.
+   */
+  async *workflowRuns(workflowId: number | string, branch: string | undefined, opts: { first?: number } = {}): AsyncGenerator<Run> {
+    const purpose = { what: `list the runs of workflow ${workflowId}`, permission: 'actions: read', kind: 'workflow runs' }
+    const seen = new Set<number>()
+    let until: string | undefined
+    for (;;) {
+      const query = {
         status: 'completed',
+        exclude_pull_requests: 'true',
         ...(branch ? { branch } : {}),
-        ...(createdSince ? { created: `>=${createdSince}` } : {})
+        ...(until ? { created: `<=${until}` } : {})
       }
-    )
+      const pages = this.list<Run>(`${this.repoPath}/actions/workflows/${encodeURIComponent(String(workflowId))}/runs`, purpose, query, {
+        first: until ? undefined : opts.first,
+        key: 'workflow_runs'
+      })
+      let oldest: string | undefined
+      let result: IteratorResult<Run, { count: number; total?: number }>
+      while (!(result = await pages.next()).done) {
+        const run = result.value
+        oldest = run.created_at
+        if (seen.has(run.id)) continue
+        seen.add(run.id)
+        yield run
+      }
+      const { count, total } = result.value
+      // The cap cut the list short: go on from the oldest run given (runs created in that second are read again, and skipped).
+      if (count < LIST_CAP || !oldest || (total !== undefined && total <= count) || oldest === until) return
+      until = oldest
+    }
   }
 
   /** The repository's workflows. */
   async workflows(): Promise<{ id: number; name: string; path: string }[]> {
-    return this.call('list the workflows', 'actions: read', async o =>
-      o.paginate('GET /repos/{owner}/{repo}/actions/workflows', { ...this.repo, per_page: PAGE })
-    )
+    const workflows: { id: number; name: string; path: string }[] = []
+    for await (const workflow of this.list<{ id: number; name: string; path: string }>(
+      `${this.repoPath}/actions/workflows`,
+      { what: 'list the workflows', permission: 'actions: read', kind: 'workflows' },
+      {},
+      { key: 'workflows' }
+    ))
+      workflows.push(workflow)
+    return workflows
   }
 
   /** An environment's deployments, newest first. */
-  deployments(environment: string): AsyncGenerator<Deployment> {
-    return this.pages<Deployment>(`list the deployments to ${environment}`, 'deployments: read', 'GET /repos/{owner}/{repo}/deployments', {
-      environment
-    })
+  deployments(environment: string, opts: { first?: number } = {}): AsyncGenerator<Deployment> {
+    return this.list<Deployment>(
+      `${this.repoPath}/deployments`,
+      { what: `list the deployments to ${environment}`, permission: 'deployments: read', kind: 'deployments' },
+      { environment },
+      opts
+    )
   }
 
   /** A deployment's latest status (GitHub lists statuses newest first). */
@@ -428,37 +563,39 @@ export class GitHubApi {
   }
 
   /** A deployment's newest statuses, newest first. */
-  private deploymentStatuses(id: number, count: number): Promise<DeploymentStatus[]> {
-    return this.call(
-      `read the statuses of deployment ${id}`,
-      'deployments: read',
-      async o =>
-        (
-          await o.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-            ...this.repo,
-            deployment_id: id,
-            per_page: count
-          })
-        ).data as DeploymentStatus[]
+  private async deploymentStatuses(id: number, count: number): Promise<DeploymentStatus[]> {
+    const what = `read the statuses of deployment ${id}`
+    const statuses = await this.json<unknown>(
+      'GET',
+      `${this.repoPath}/deployments/${id}/statuses`,
+      {
+        what,
+        permission: 'deployments: read',
+        kind: 'deployment statuses'
+      },
+      { query: { per_page: count } }
     )
+    if (!Array.isArray(statuses)) throw new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
+    return statuses as DeploymentStatus[]
   }
 
   /** The repository's default branch. */
   async defaultBranch(): Promise<string> {
-    return this.call('read the repository', 'contents: read', async o => (await o.rest.repos.get({ ...this.repo })).data.default_branch)
+    return (
+      await this.json<{ default_branch: string }>('GET', this.repoPath, {
+        what: 'read the repository',
+        permission: 'contents: read',
+        kind: 'repository'
+      })
+    ).default_branch
   }
 
   /** Closed issues with a label, updated since a time, newest first (pull requests left out). */
   async *closedIssues(label: string, since: string): AsyncGenerator<Issue> {
-    for await (const issue of this.pages<Issue>(
-      `list the closed issues labelled ${label}`,
-      'issues: read',
-      'GET /repos/{owner}/{repo}/issues',
-      {
-        state: 'closed',
-        labels: label,
-        since
-      }
+    for await (const issue of this.list<Issue & { id?: number }>(
+      `${this.repoPath}/issues`,
+      { what: `list the closed issues labelled ${label}`, permission: 'issues: read', kind: 'issues' },
+      { state: 'closed', labels: label, since }
     )) {
       if (!issue.pull_request) yield issue
     }
@@ -466,88 +603,88 @@ export class GitHubApi {
 
   /** Merged-or-not closed pull requests, most recently updated first. */
   closedPulls(): AsyncGenerator<Pull> {
-    return this.pages<Pull>('list the closed pull requests', 'pull-requests: read', 'GET /repos/{owner}/{repo}/pulls', {
-      state: 'closed',
-      sort: 'updated',
-      direction: 'desc'
-    })
+    return this.list<Pull & { id?: number }>(
+      `${this.repoPath}/pulls`,
+      { what: 'list the closed pull requests', permission: 'pull-requests: read', kind: 'pull requests' },
+      { state: 'closed', sort: 'updated', direction: 'desc' }
+    )
+  }
+
+  /** A branch's commits in a window, newest first, with their messages. */
+  branchCommits(branch: string, since: string, until: string): AsyncGenerator<Commit> {
+    return this.list<Commit & { id?: number }>(
+      `${this.repoPath}/commits`,
+      { what: `list the commits of ${branch}`, permission: 'contents: read', kind: 'commits' },
+      { sha: branch, since, until }
+    )
   }
 
   /** One pull request, of this repository or another. */
-  async pull(number: number, repo: Repo = this.repo): Promise<Pull> {
-    return this.call(
-      `read pull request ${repo.owner}/${repo.repo}#${number}`,
-      'pull-requests: read',
-      async o => (await o.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { ...repo, pull_number: number })).data as Pull
-    )
+  pull(number: number, repo: Repo = this.repo): Promise<Pull> {
+    return this.json('GET', `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/pulls/${number}`, {
+      what: `read pull request ${repo.owner}/${repo.repo}#${number}`,
+      permission: 'pull-requests: read',
+      kind: 'pull request'
+    })
   }
 
   /** The commit messages of a pull request (the first 100 commits). */
   async pullCommitMessages(number: number): Promise<string[]> {
-    const commits = await this.call(
-      `list the commits of pull request #${number}`,
-      'pull-requests: read',
-      async o =>
-        (await o.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...this.repo, pull_number: number, per_page: PAGE }))
-          .data as { commit: { message: string } }[]
+    const what = `list the commits of pull request #${number}`
+    const commits = await this.json<unknown>(
+      'GET',
+      `${this.repoPath}/pulls/${number}/commits`,
+      { what, permission: 'pull-requests: read', kind: 'commits of a pull request' },
+      { query: { per_page: PAGE } }
     )
-    return commits.map(c => c.commit.message)
+    if (!Array.isArray(commits)) throw new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
+    return (commits as Commit[]).map(c => c.commit.message)
   }
 
   /** The comments of an issue or pull request, oldest first. */
   comments(number: number): AsyncGenerator<Comment> {
-    return this.pages<Comment>(
-      `read the comments of #${number}`,
-      'issues: write or pull-requests: write',
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-      {
-        issue_number: number
-      }
+    return this.list<Comment>(
+      `${this.repoPath}/issues/${number}/comments`,
+      { what: `read the comments of #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comments' },
+      {}
     )
   }
 
   /** Adds a comment to an issue or pull request; its link. */
   async comment(number: number, body: string): Promise<string> {
-    return this.call(
-      `comment on #${number}`,
-      'issues: write or pull-requests: write',
-      async o => (await o.rest.issues.createComment({ ...this.repo, issue_number: number, body })).data.html_url
-    )
+    return (
+      await this.json<{ html_url: string }>(
+        'POST',
+        `${this.repoPath}/issues/${number}/comments`,
+        { what: `comment on #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comment' },
+        { body: { body } }
+      )
+    ).html_url
   }
 
   /** The login github-token acts as (a personal or app user token), asked once; undefined for a workflow token. */
   login(): Promise<string | undefined> {
-    this.me ??= this.call("read the token's user", '', async o => (await o.request('GET /user')).data.login).catch(() => undefined)
+    this.me ??= this.json<{ login?: string }>('GET', '/user', { what: "read the token's user", permission: '', kind: 'user' }).then(
+      user => user.login,
+      () => undefined
+    )
     return this.me
   }
 
   /** The ledger's commit and text; undefined when the ledger does not exist yet. */
   async readLedger(): Promise<{ commit: string; text: string } | undefined> {
-    const ref = await this.call(`read ${LEDGER_REF}`, 'contents: read', async o => {
-      try {
-        return (await o.request(`GET /repos/{owner}/{repo}/git/ref/${LEDGER_REF.slice(5)}`, { ...this.repo })).data as unknown
-      } catch (error) {
-        if ((error as RequestFailure).status === 404) return 'none'
-        throw error
-      }
-    })
-    if (ref === 'none') return undefined
+    const purpose = { what: `read ${LEDGER_REF}`, permission: 'contents: read', kind: 'ledger' }
+    const ref = await this.request('GET', `${this.repoPath}/git/ref/${LEDGER_REF.slice(5)}`, purpose, { accept: [404] })
     // Only a 404 says there is no ledger: any other answer without a commit is a failure, not "none".
-    const commit = (ref as { object?: { sha?: unknown } } | null)?.object?.sha
+    if (ref.status === 404) return undefined
+    const commit = (ref.data as { object?: { sha?: unknown } }).object?.sha
     if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit))
       throw new GitHubApiError(`Could not read ${LEDGER_REF}: the GitHub API did not answer its commit`, 502)
-    const text = await this.call(
-      `read ${LEDGER_FILE} of ${LEDGER_REF}`,
-      'contents: read',
-      async o =>
-        (
-          await o.request('GET /repos/{owner}/{repo}/contents/{path}', {
-            ...this.repo,
-            path: LEDGER_FILE,
-            ref: commit,
-            mediaType: { format: 'raw' }
-          })
-        ).data as unknown
+    const text = await this.json<unknown>(
+      'GET',
+      `${this.repoPath}/contents/${LEDGER_FILE}`,
+      { ...purpose, what: `read ${LEDGER_FILE} of ${LEDGER_REF}` },
+      { query: { ref: commit }, raw: true }
     )
     if (typeof text !== 'string')
       throw new GitHubApiError(`Could not read ${LEDGER_FILE} of ${LEDGER_REF}: the GitHub API did not answer its text`, 502)
@@ -560,36 +697,32 @@ export class GitHubApi {
    * run moved the ref first (read it again and decide again).
    */
   async writeLedger(text: string, message: string, parent: string | undefined): Promise<string | undefined> {
-    const permission = 'contents: write'
-    const tree = await this.call(
-      `write ${LEDGER_FILE}`,
-      permission,
-      async o =>
-        (
-          await o.request('POST /repos/{owner}/{repo}/git/trees', {
-            ...this.repo,
-            tree: [{ path: LEDGER_FILE, mode: '100644', type: 'blob', content: text }]
-          })
-        ).data.sha
-    )
-    const commit = await this.call(
-      `commit ${LEDGER_FILE}`,
-      permission,
-      async o =>
-        (await o.request('POST /repos/{owner}/{repo}/git/commits', { ...this.repo, message, tree, parents: parent ? [parent] : [] })).data
-          .sha
-    )
-    return this.call(`update ${LEDGER_REF}`, permission, async o => {
-      try {
-        if (parent)
-          await o.request(`PATCH /repos/{owner}/{repo}/git/refs/${LEDGER_REF.slice(5)}`, { ...this.repo, sha: commit, force: false })
-        else await o.request('POST /repos/{owner}/{repo}/git/refs', { ...this.repo, ref: LEDGER_REF, sha: commit })
-        return commit
-      } catch (error) {
-        // Not a fast-forward, or created meanwhile: another run wrote first.
-        if ((error as RequestFailure).status === 422) return undefined
-        throw error
-      }
+    const purpose = (what: string) => ({ what, permission: 'contents: write', kind: 'ledger' })
+    const tree = await this.json<{ sha: string }>('POST', `${this.repoPath}/git/trees`, purpose(`write ${LEDGER_FILE}`), {
+      body: { tree: [{ path: LEDGER_FILE, mode: '100644', type: 'blob', content: text }] }
     })
+    const commit = await this.json<{ sha: string }>('POST', `${this.repoPath}/git/commits`, purpose(`commit ${LEDGER_FILE}`), {
+      body: { message, tree: tree.sha, parents: parent ? [parent] : [] }
+    })
+    // 422: not a fast-forward, or created meanwhile: another run wrote first.
+    const moved = parent
+      ? await this.request('PATCH', `${this.repoPath}/git/refs/${LEDGER_REF.slice(5)}`, purpose(`update ${LEDGER_REF}`), {
+          body: { sha: commit.sha, force: false },
+          accept: [422]
+        })
+      : await this.request('POST', `${this.repoPath}/git/refs`, purpose(`update ${LEDGER_REF}`), {
+          body: { ref: LEDGER_REF, sha: commit.sha },
+          accept: [422]
+        })
+    return moved.status === 422 ? undefined : commit.sha
+  }
+}
+
+/** JSON text as data; undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
   }
 }

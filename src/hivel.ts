@@ -3,43 +3,19 @@
  * and cannot file the incident twice, each attempt bounded in time and in what it reads.
  */
 import * as core from '@actions/core'
-import { HttpClient } from '@actions/http-client'
-import * as http from 'node:http'
-import * as https from 'node:https'
+import { Answer, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
 import type { Payload } from './incident.js'
 import { clean } from './redact.js'
 import type { AuthHeader } from './schema.js'
 
 export const INCIDENT_PATH = '/api/hooks/v1/incident'
-const USER_AGENT = 'hivel-incident-action'
 /** A response body is read up to this size; more is not an answer Hivel would give. */
 export const BODY_LIMIT = 1024 * 1024
 const BACKOFF_BASE_MS = 1000
 const BACKOFF_CAP_MS = 30_000
 const RETRY_AFTER_CAP_MS = 60_000
-// Answers that say Hivel did not process the request: another attempt cannot file it twice.
-const RETRIED_STATUSES = new Set([408, 429, 503])
 // Answers after which Hivel may have stored the incident: retried only with retry-when-unsure.
 const UNSURE_STATUSES = new Set([500, 502, 504])
-// Failures before the request was written: Hivel never had it. (After it was written, any failure is unsure.)
-const RETRIED_ERRORS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-  'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
-  'TIMEOUT'
-])
-
 /** How to reach Hivel and how hard to try. */
 export interface Delivery {
   baseUrl: string
@@ -83,17 +59,6 @@ export class DeliveryError extends Error {
     this.name = 'DeliveryError'
   }
 }
-
-interface Answer {
-  status: number
-  headers: http.IncomingHttpHeaders
-  body: string
-  /** Set when the body was cut short after the status arrived: what cut it. */
-  cut?: string
-}
-
-/** An answer, or a failure and whether it came after the whole request was written (so Hivel may have it). */
-type Outcome = { answer: Answer } | { failure: string; code: string; written: boolean }
 
 /** The headers that carry the token, as auth-header chooses. */
 export function authHeaders(token: string, mode: AuthHeader): Record<string, string> {
@@ -163,135 +128,6 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined
 }
 
-// The proxy agent reports every tunnel failure as ECONNRESET; its message says what happened.
-const TUNNEL_FAILED = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s
-
-function describeError(error: NodeJS.ErrnoException, timeoutSeconds: number): { failure: string; code: string } {
-  const tunnel = TUNNEL_FAILED.exec(error.message)
-  if (tunnel?.[1]) {
-    const status = Number(tunnel[1])
-    return {
-      failure: `the proxy refused the tunnel with HTTP ${status}`,
-      code: RETRIED_STATUSES.has(status) ? 'ECONNRESET' : 'PROXY_REFUSED'
-    }
-  }
-  if (tunnel?.[2]) return { failure: `could not reach the proxy (${tunnel[2]})`, code: 'ECONNRESET' }
-  const code = error.code ?? 'UNKNOWN'
-  const words: Record<string, string> = {
-    TIMEOUT: `no response within ${timeoutSeconds} s`,
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'connection reset',
-    EPIPE: 'connection reset',
-    ENOTFOUND: 'host name not found (DNS)',
-    EAI_AGAIN: 'DNS lookup failed',
-    ETIMEDOUT: 'connection timed out',
-    EHOSTUNREACH: 'host unreachable',
-    ENETUNREACH: 'network unreachable'
-  }
-  const untrusted = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code)
-    ? '; if a proxy or gateway re-signs TLS, give its CA in NODE_EXTRA_CA_CERTS'
-    : ''
-  return { failure: words[code] ?? `${clean(error.message, [])} (${code})${untrusted}`, code }
-}
-
-const timeoutError = () => Object.assign(new Error('timeout'), { code: 'TIMEOUT' })
-
-/**
- * Collects the CONNECT requests a proxy agent opens. The tunnel agent http-client returns for
- * HTTPS_PROXY sends them itself (through its `request` property), outside the request we hold: a
- * proxy that never answers would otherwise keep the step alive after the attempt gave up.
- */
-function trackTunnels(agent: http.Agent): http.ClientRequest[] {
-  const opened: http.ClientRequest[] = []
-  const tunnel = agent as http.Agent & { request?: (options: http.RequestOptions) => http.ClientRequest }
-  const request = tunnel.request
-  if (typeof request === 'function') {
-    tunnel.request = options => {
-      const connect = request(options)
-      opened.push(connect)
-      return connect
-    }
-  }
-  return opened
-}
-
-/**
- * One POST, bounded by the attempt's time limit from connect to the last byte of the body. Once
- * the status has arrived, a failure cuts the body short but the status still says what Hivel did.
- */
-function attempt(url: URL, body: string, headers: Record<string, string>, timeoutSeconds: number): Promise<Outcome> {
-  // http-client picks the agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (no keep-alive).
-  const agent = new HttpClient(USER_AGENT).getAgent(url.href)
-  const tunnels = trackTunnels(agent)
-  const transport = url.protocol === 'https:' ? https : http
-  return new Promise(resolve => {
-    let response: http.IncomingMessage | undefined
-    const chunks: Buffer[] = []
-    let size = 0
-    let settled = false
-    // Written: connected (TLS included) and the whole body handed to the socket. From then on Hivel may have it.
-    let connected = false
-    let finished = false
-    const req = transport.request(url, {
-      method: 'POST',
-      agent,
-      headers: {
-        ...headers,
-        'Content-Type': 'application/json',
-        Accept: 'application/json',
-        'User-Agent': USER_AGENT,
-        'Content-Length': Buffer.byteLength(body)
-      }
-    })
-    const settle = (outcome: Outcome) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      // Nothing of this attempt may outlive it: no socket keeps the step (or a retry) waiting.
-      req.destroy()
-      for (const tunnel of tunnels) tunnel.on('error', () => undefined).destroy()
-      resolve(outcome)
-    }
-    const answer = (res: http.IncomingMessage, cut?: string) =>
-      settle({
-        answer: {
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString('utf8'),
-          cut
-        }
-      })
-    const fail = (error: NodeJS.ErrnoException) => {
-      if (!response) return settle({ ...describeError(error, timeoutSeconds), written: connected && finished })
-      const cut =
-        error.code === 'TIMEOUT'
-          ? `the body did not finish within ${timeoutSeconds} s`
-          : `${describeError(error, timeoutSeconds).failure} during the body`
-      answer(response, cut)
-    }
-    const timer = setTimeout(() => fail(timeoutError()), timeoutSeconds * 1000)
-    req.on('error', fail)
-    req.on('finish', () => (finished = true))
-    req.on('socket', socket => {
-      const event = url.protocol === 'https:' ? 'secureConnect' : 'connect'
-      socket.once(event, () => (connected = true))
-    })
-    req.on('response', res => {
-      response = res
-      res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk)
-        size += chunk.length
-        // Past the cap the rest is not worth waiting for.
-        if (size >= BODY_LIMIT) answer(res)
-      })
-      res.on('end', () => answer(res))
-      res.on('error', fail)
-      res.on('close', () => (res.complete ? answer(res) : fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))))
-    })
-    req.end(body)
-  })
-}
-
 /**
  * Posts the incident and returns Hivel's id for it. Retries, with full-jitter backoff or Retry-After,
  * only what provably did not reach Hivel (no connection, a failure before the request was written,
@@ -308,7 +144,13 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
   let unsure = false
   const lastWhy = () => `the last attempt got ${last}`
   for (let n = 1; n <= delivery.maxAttempts; n++) {
-    const outcome = await attempt(url, body, headers, delivery.timeoutSeconds)
+    const outcome = await exchange(url, {
+      method: 'POST',
+      headers: { ...headers, Accept: 'application/json' },
+      body,
+      timeoutSeconds: delivery.timeoutSeconds,
+      bodyLimit: BODY_LIMIT
+    })
     const prefix = `Attempt ${n} of ${delivery.maxAttempts}`
     const made = attemptsText(n)
     let wait: number | undefined
@@ -319,7 +161,7 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
       last = `${how}${text.trim() ? `: ${show(text)}` : ''}`
       wait = retryAfterMs(resHeaders['retry-after'])
       if (UNSURE_STATUSES.has(status)) unsure = true
-      else if (!RETRIED_STATUSES.has(status)) {
+      else if (!NOT_PROCESSED_STATUSES.has(status)) {
         core.info(`${prefix}: ${how}`)
         throw new DeliveryError(
           explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))),
@@ -330,7 +172,7 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     } else {
       last = outcome.written ? `${outcome.failure} after the request was sent` : outcome.failure
       if (outcome.written) unsure = true
-      else if (!RETRIED_ERRORS.has(outcome.code)) {
+      else if (!CONNECTION_ERRORS.has(outcome.code)) {
         core.info(`${prefix}: ${last}`)
         throw new DeliveryError(
           `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`,
