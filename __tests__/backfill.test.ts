@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { hivel, runAction, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, runOf, startHistory } from '../__fixtures__/history.js'
+import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 import { formatDuration } from '../src/time.js'
@@ -52,14 +52,8 @@ function history(): History {
   }
 }
 
-/** The history as GitHub lists it after a run left comments: each issue's comment count follows. */
-function after(data: History, comments: NonNullable<History['comments']>): History {
-  const issues = (data.issues as { number: number; comments: number }[]).map(i => ({
-    ...i,
-    comments: comments[i.number]?.length ?? i.comments
-  }))
-  return { ...data, issues, comments }
-}
+/** The same history as the next run finds it: the ledger the run before wrote (refs/hivel/incidents) is kept. */
+const after = (data: History, run: { github: HistoryStandIn }): History => ({ ...data, git: run.github.git })
 
 const inputs = {
   'api-token': TOKEN,
@@ -120,12 +114,20 @@ describe('backfill: a team loads its history in one run', () => {
     expect(incidents.map(i => i.status).sort()).toEqual(['cannot file', 'filed', 'filed', 'filed'])
     expect(first.result.outputs.filed).toBe('3')
     expect(first.result.summary).toContain('names no pull request')
-    // About one request per thread: issue 3 has no comments, so its record is not read before it is written.
-    const gets = first.github.asked().filter(a => a.includes('/comments') && a.startsWith('GET'))
-    expect(gets.some(a => a.includes('/issues/3/'))).toBe(false)
+    // The ledger is a backfill's record: no comment on any thread, and the records of versions before
+    // the ledger are read from one list of the repository's comments, not a read per thread.
+    const comments = first.github.asked().filter(a => a.includes('/comments'))
+    expect(comments).toEqual([
+      `GET /repos/${REPO}/issues/comments?since=2026-11-01T12%3A00%3A00.000Z&sort=created&direction=asc&per_page=100`
+    ])
+    expect(first.github.ledger().incidents).toMatchObject({
+      [`${REPO}/actions/runs/204`]: { state: 'filed', incident_id: expect.any(String) },
+      [`${REPO}/actions/runs/208`]: { state: 'filed' },
+      [`https://github.com/${REPO}/issues/3`]: { state: 'filed' }
+    })
 
     hivelServer.requests.length = 0
-    const second = await backfillRun(after(data, first.github.comments))
+    const second = await backfillRun(after(data, first))
     expect(second.result.code).toBe(0)
     expect(second.sent).toEqual([])
     expect(second.result.outputs.filed).toBe('0')
@@ -212,7 +214,7 @@ describe('backfill: a team loads its history in one run', () => {
       expect(first.result.code).toBe(1)
       expect(first.result.shown).toContain('Of 4 incidents, 1 could not be delivered')
       expect(picky.requests).toHaveLength(3)
-      const resumed = await backfillRun(after(data, first.github.comments))
+      const resumed = await backfillRun(after(data, first))
       expect(resumed.result.code).toBe(0)
       expect(resumed.sent.map(p => p.provider_id)).toEqual([`${REPO}/actions/runs/208`])
     } finally {
@@ -227,11 +229,15 @@ describe('backfill: a team loads its history in one run', () => {
     try {
       const killed = await backfillRun(data, { 'backfill-concurrency': '1' }, { hivelUrl: slow.url, timeoutMs: 5000 })
       expect(killed.result.code).not.toBe(0)
-      const filedBefore = Object.values(killed.github.comments).flat().length
-      expect(filedBefore).toBe(1)
-      const resumed = await backfillRun(after(data, killed.github.comments))
+      expect(slow.requests).toHaveLength(2)
+      // The batch was reserved before the first POST and the kill came before any confirmation: every one stays `sending`.
+      const states = Object.values(killed.github.ledger().incidents as Record<string, { state: string }>).map(e => e.state)
+      expect(states).toEqual(['sending', 'sending', 'sending'])
+      const resumed = await backfillRun(after(data, killed))
+      expect(resumed.sent).toEqual([])
       expect(resumed.result.code).toBe(0)
-      expect(resumed.sent).toHaveLength(2)
+      const statuses = (JSON.parse(resumed.result.outputs.incidents) as { status: string }[]).map(i => i.status)
+      expect(statuses.sort()).toEqual(['cannot file', 'in progress', 'in progress', 'in progress'])
     } finally {
       await slow.close()
     }

@@ -171,6 +171,13 @@ export async function startHistory(history) {
     }
     const gitAnswer = gitDatabase(git, req, tail, url)
     if (gitAnswer) return send(...gitAnswer)
+    if (tail === '/issues/comments') {
+      // Every thread's comments, oldest first, each naming its thread as GitHub does.
+      const all = Object.entries(comments).flatMap(([n, thread]) =>
+        thread.map(c => ({ ...c, issue_url: `${base}/repos/${REPO}/issues/${n}` }))
+      )
+      return list(all.sort((a, b) => a.id - b.id))
+    }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
       const thread = (comments[Number(m[1])] ??= [])
       if (req.method === 'POST') {

@@ -17,6 +17,7 @@ import { ContextError, Draft, fromEvent, isSkip, Skip } from './situations/draft
 import { issueSituation } from './situations/issue.js'
 import { revertProviderId, revertSituation } from './situations/revert.js'
 import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
+import { pool } from './pool.js'
 import { remainingProblems } from './live.js'
 import type { Stop } from './stop.js'
 
@@ -26,8 +27,6 @@ export interface Entry {
   draft: Draft
   built?: Built
   outcome?: Outcome | { status: 'cannot file'; problem: string }
-  /** The thread is known to have no comments, so no record to read. */
-  emptyThread?: boolean
 }
 
 /** How often the log says how far a backfill got. */
@@ -66,7 +65,7 @@ async function fromIssues(settings: Settings, since: Date, until: Date, env: Run
   for await (const issue of api.closedIssues(settings['incident-label'], since.toISOString())) {
     if (!inWindow(issue.closed_at, since, until)) continue
     const found = issueSituation('closed', issue, settings['incident-label'], env)
-    if (!isSkip(found)) entries.push({ source: 'Issues', draft: found, emptyThread: issue.comments === 0 })
+    if (!isSkip(found)) entries.push({ source: 'Issues', draft: found })
   }
   return entries
 }
@@ -189,23 +188,6 @@ function cannotFile(entry: Entry, settings: Settings): string | undefined {
   return undefined
 }
 
-/** Runs fn over items, n at a time; a stop (or an error, which stops the others) ends every worker before its next item. */
-async function pool<T>(items: T[], n: number, stop: Stop, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => {
-    while (next < items.length && !stop.reason) {
-      try {
-        await fn(items[next++])
-      } catch (error) {
-        stop.request(clean((error as Error).message, []))
-        throw error
-      }
-    }
-  }
-  const failed = (await Promise.allSettled(Array.from({ length: n }, worker))).find(r => r.status === 'rejected')
-  if (failed) throw failed.reason
-}
-
 /** Gives each entry its pull request, severity and payload, or the reason it cannot be filed. */
 async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
   // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
@@ -216,12 +198,8 @@ async function prepare(entries: Entry[], settings: Settings, now: Date, api: Git
     } catch (error) {
       if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
       if (!(error instanceof GitHubApiError)) throw error
-      const problem = clean(error.message, [])
-      // An answer that did not come is no reason to give up on an incident: a re-run asks again.
-      entry.outcome =
-        error.status === undefined || error.status >= 500
-          ? { status: 'not sent', problem: `Not sent: ${problem}. Run the backfill again to resume.` }
-          : { status: 'cannot file', problem }
+      // A look-up that failed is no answer (only an empty list says "no pull request"): not sent, in red, and a re-run asks again.
+      entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}. A re-run of the backfill sends it.` }
       return
     }
     if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
@@ -239,14 +217,21 @@ async function prepare(entries: Entry[], settings: Settings, now: Date, api: Git
   })
 }
 
-/** Files the ready entries in batches of backfill-concurrency through the ledger, until done or stopped. */
+/**
+ * Incidents reserved in one ledger commit: each commit costs three requests, so a batch of 16 keeps
+ * the ledger under half a request per incident; a kill leaves at most one batch `sending` (unsure).
+ */
+const LEDGER_BATCH = 16
+
+/** Files the ready entries through the ledger, a batch per commit and backfill-concurrency at a time, until done or stopped. */
 async function fileAll(entries: Entry[], settings: Settings, filer: Filer, stop: Stop): Promise<void> {
   const ready = entries.filter(e => e.built && !e.outcome)
-  const n = settings['backfill-concurrency']
+  const items = ready.map(e => ({ built: e.built as Built, thread: e.draft.thread }))
+  await filer.readEarlierRecords(items)
   const batches: { entries: Entry[]; outcomes: Outcome[] }[] = []
-  for (let i = 0; i < ready.length && !stop.reason; i += n) {
-    const batch = ready.slice(i, i + n)
-    const outcomes = await filer.file(batch.map(e => ({ built: e.built as Built, thread: e.draft.thread })))
+  for (let i = 0; i < ready.length && !stop.reason; i += LEDGER_BATCH) {
+    const batch = ready.slice(i, i + LEDGER_BATCH)
+    const outcomes = await filer.file(items.slice(i, i + LEDGER_BATCH), undefined, settings['backfill-concurrency'])
     batches.push({ entries: batch, outcomes })
     batch.forEach((e, j) => (e.outcome = outcomes[j]))
   }
@@ -316,8 +301,8 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
     entries.push(...unique(found))
     core.info(`Found ${entries.length} incident${entries.length === 1 ? '' : 's'} in the window.`)
-    const filer = await Filer.open({ ...filing, quiet: true }, api)
-    for (const entry of entries) if (entry.emptyThread && entry.draft.thread) filer.comments?.knownEmpty(entry.draft.thread)
+    // The ledger is a backfill's record: a comment on each old thread would cost a request and notify its people.
+    const filer = await Filer.open({ ...filing, quiet: true, comments: false }, api)
     await prepare(entries, settings, now, api, filing.stop)
     await fileAll(entries, settings, filer, filing.stop)
   } catch (error) {

@@ -123,9 +123,16 @@ async function situation(event: EventPayload, settings: Settings, env: RunEnv, a
 
 /**
  * Works out the draft for the fields the settings leave empty, or says the event is no incident.
- * Asks the GitHub API only for what is both missing and not in the event.
+ * Asks the GitHub API only for what is both missing and not in the event. alongside runs once the
+ * event is known to be an incident, beside those look-ups rather than after them (the ledger read).
  */
-export async function resolveDraft(settings: Settings, env: RunEnv, now: Date, api: GitHubApi): Promise<Draft | Skip> {
+export async function resolveDraft(
+  settings: Settings,
+  env: RunEnv,
+  now: Date,
+  api: GitHubApi,
+  alongside: (draft: Draft) => Promise<void> = async () => undefined
+): Promise<Draft | Skip> {
   const event = readEvent(env.eventPath)
   const found = await situation(event, settings, env, api)
   if (isSkip(found)) return found
@@ -136,12 +143,13 @@ export async function resolveDraft(settings: Settings, env: RunEnv, now: Date, a
     providerId: env.repository && env.runId ? { value: `${env.repository}/actions/runs/${env.runId}`, source: 'run' } : undefined
   }
   const draft = layOver(found, base)
-  const d = draft.defaults
-  const needsStart = !settings['reported-time'] && !d.reportedTime
-  if (needsStart || (!settings.description && !d.description)) {
-    await fromRunJobs(d, api, env, needsStart)
+  const lookUps = async () => {
+    const d = draft.defaults
+    const needsStart = !settings['reported-time'] && !d.reportedTime
+    if (needsStart || (!settings.description && !d.description)) await fromRunJobs(d, api, env, needsStart)
+    if (!settings['pr-number']) await findPullRequest(draft, api)
   }
-  if (!settings['pr-number']) await findPullRequest(draft, api)
+  await Promise.all([lookUps(), alongside(draft)])
   return draft
 }
 

@@ -10,6 +10,7 @@ import { authHeaders, Delivery, DeliveryError, deliveryBoundMs, INCIDENT_PATH, s
 import type { Built } from './incident.js'
 import { Ledger, LedgerEntry, LedgerError } from './ledger.js'
 import { clean } from './redact.js'
+import { pool } from './pool.js'
 import { CommentRecords, threadOf } from './record.js'
 import type { Stop } from './stop.js'
 
@@ -26,6 +27,8 @@ export interface Filing {
   stop: Stop
   /** Log lines for each incident; a backfill keeps them short. */
   quiet?: boolean
+  /** false: no comment for people (a backfill: the ledger is its record). */
+  comments?: boolean
 }
 
 /** One incident to file, and the thread its situation names for the comment. */
@@ -84,8 +87,15 @@ export class Filer {
     return new Filer(filing, await Ledger.open(api, writer), new CommentRecords(api))
   }
 
-  /** Files a batch; onFiled(i, id) runs as soon as an id is known, before anything else can fail. */
-  async file(items: Item[], onFiled: (index: number, id: string) => void = () => undefined): Promise<Outcome[]> {
+  /**
+   * Files a batch, reserved in one ledger commit and sent `concurrency` at a time; onFiled(i, id)
+   * runs as soon as an id is known, before anything else can fail.
+   */
+  async file(
+    items: Item[],
+    onFiled: (index: number, id: string) => void = () => undefined,
+    concurrency = items.length
+  ): Promise<Outcome[]> {
     const { filing, ledger } = this
     const outcomes: Outcome[] = []
     const send: number[] = []
@@ -124,15 +134,49 @@ export class Filer {
         outcomes[i] = this.fromEntry(providerIdOf(items[i]), ledger.get(providerIdOf(items[i])) as LedgerEntry)
       }
     }
-    await Promise.all(
-      send
-        .filter(i => !outcomes[i])
-        .map(async i => {
-          outcomes[i] = await this.send(items[i], id => onFiled(i, id))
-          if (ledger) this.unconfirmed.push({ outcomes, index: i })
-        })
-    )
+    const reserved = send.filter(i => !outcomes[i])
+    await pool(reserved, concurrency, filing.stop, async i => {
+      outcomes[i] = await this.send(items[i], id => onFiled(i, id))
+      if (ledger) this.unconfirmed.push({ outcomes, index: i })
+    })
+    // Reserved, but not reached before a stop: provably not sent, so released with the next commit.
+    for (const i of reserved.filter(i => !outcomes[i])) {
+      ledger?.release(providerIdOf(items[i]))
+      outcomes[i] = { status: 'not sent', problem: `Not sent: ${filing.stop.reason}.` }
+    }
     return outcomes
+  }
+
+  /**
+   * Reads the records that versions before the ledger left in comments, for many threads at once:
+   * one list of the repository's comments instead of a read per thread. A failure leaves each
+   * thread to be read on its own.
+   */
+  async readEarlierRecords(items: Item[]): Promise<void> {
+    const due = items.filter(item => this.needsImport(item))
+    if (!this.comments || due.length < 2) return
+    const threads = new Set(due.map(item => this.threadNumber(item) as number))
+    // A record is written after its incident resolved: none of these is older than the first resolution.
+    const since = new Date(Math.min(...due.map(item => Date.parse(item.built.payload.resolution_time))))
+    try {
+      await this.comments.readAll(threads, since)
+    } catch (error) {
+      if (error instanceof RateLimitError) this.filing.stop.request(clean(error.message, []))
+      if (!(error instanceof GitHubApiError)) throw error
+    }
+  }
+
+  /** An incident the ledger does not know, resolved before it began: its record may be in a comment of a version before it. */
+  private needsImport(item: Item): boolean {
+    const { ledger } = this
+    const thread = this.threadNumber(item)
+    return (
+      !!ledger &&
+      !!thread &&
+      !ledger.get(providerIdOf(item)) &&
+      !ledger.imported(thread) &&
+      Date.parse(item.built.payload.resolution_time) < ledger.createdAt.getTime()
+    )
   }
 
   /**
@@ -158,8 +202,7 @@ export class Filer {
     if (!ledger || !comments) return undefined
     const providerId = providerIdOf(item)
     const thread = this.threadNumber(item)
-    const resolved = Date.parse(item.built.payload.resolution_time)
-    if (!ledger.get(providerId) && thread && !ledger.imported(thread) && resolved < ledger.createdAt.getTime()) {
+    if (thread && this.needsImport(item)) {
       try {
         ledger.importRecords(thread, await comments.read(thread))
       } catch (error) {
@@ -243,7 +286,7 @@ export class Filer {
     }
     onFiled(incidentId)
     this.log(`Hivel filed incident ${clean(incidentId, [])}`)
-    const thread = this.threadNumber(item, true)
+    const thread = filing.comments === false ? undefined : this.threadNumber(item, true)
     const recordUrl =
       thread && comments
         ? await comments.write(thread, payload, incidentId, filing.runUrl).catch(e => this.noComment(thread, e))

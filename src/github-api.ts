@@ -73,6 +73,8 @@ export interface Comment {
   id: number
   body?: string
   html_url: string
+  /** The issue or pull request it is on (…/issues/N). */
+  issue_url?: string
   user?: { login: string } | null
 }
 
@@ -647,6 +649,15 @@ export class GitHubApi {
       `${this.repoPath}/issues/${number}/comments`,
       { what: `read the comments of #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comments' },
       {}
+    )
+  }
+
+  /** Every comment on the repository's issues and pull requests updated since a time, oldest first. */
+  repoComments(since: string): AsyncGenerator<Comment> {
+    return this.list<Comment>(
+      `${this.repoPath}/issues/comments`,
+      { what: 'read the comments of the repository', permission: 'issues: read', kind: 'comments' },
+      { since, sort: 'created', direction: 'asc' }
     )
   }
 

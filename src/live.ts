@@ -17,7 +17,11 @@ export function remainingProblems(draft: Draft, settings: Settings): string | un
 
 /** Files the incident this run's event is, unless it is none or was filed before. */
 export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
-  const draft = await resolveDraft(settings, env, now, api)
+  let opened: Promise<Filer> | undefined
+  // The ledger is read while the situation's look-ups are made (neither waits for the other), once the draft can be filed.
+  const draft = await resolveDraft(settings, env, now, api, async found => {
+    if (!remainingProblems(found, settings)) await (opened = Filer.open(filing, api))
+  })
   if (isSkip(draft)) {
     core.notice(clean(draft.skip, []))
     setOutputs('')
@@ -29,7 +33,8 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
   if (draft.outage?.cutShort)
     core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
   const built = buildIncident(settings, draft.defaults, now)
-  const filer = await Filer.open(filing, api)
+  // Opened beside the look-ups: the draft is an incident without problems.
+  const filer = await (opened as Promise<Filer>)
   const outcomes = await filer.file([{ built, thread: draft.thread }], (_, id) => setOutputs(id, built.payload))
   await filer.confirm()
   const [outcome] = outcomes

@@ -83,11 +83,21 @@ export function threadOf(payload: Payload, situationThread: number | undefined, 
 export class CommentRecords {
   private readonly threads = new Map<number, Promise<Recorded[]>>()
 
-  constructor(private readonly api: Pick<GitHubApi, 'comments' | 'comment' | 'login'>) {}
+  constructor(private readonly api: Pick<GitHubApi, 'comments' | 'repoComments' | 'comment' | 'login'>) {}
 
-  /** Notes a thread with no comments at all (a list says so), so it is not read. */
-  knownEmpty(thread: number): void {
-    if (!this.threads.has(thread)) this.threads.set(thread, Promise.resolve([]))
+  /**
+   * Reads the records of many threads at once from the repository's comments since a time (one
+   * list, not a read per thread); a thread without one holds none.
+   */
+  async readAll(threads: ReadonlySet<number>, since: Date): Promise<void> {
+    const found = new Map<number, Recorded[]>([...threads].map(t => [t, []]))
+    for await (const comment of this.api.repoComments(since.toISOString())) {
+      const thread = Number(/\/issues\/(\d+)$/.exec(comment.issue_url ?? '')?.[1])
+      const records = found.get(thread)
+      if (records && comment.body?.includes(OPEN) && (await this.byAction(comment)))
+        records.push(...markersIn(comment.body, comment.html_url))
+    }
+    for (const [thread, records] of found) this.threads.set(thread, Promise.resolve(records))
   }
 
   /** The records on a thread. */
