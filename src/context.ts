@@ -131,7 +131,7 @@ export async function resolveDraft(
   env: RunEnv,
   now: Date,
   api: GitHubApi,
-  alongside: (draft: Draft) => Promise<void> = async () => undefined
+  alongside: (draft: Draft) => Promise<void> = () => Promise.resolve()
 ): Promise<Draft | Skip> {
   const event = readEvent(env.eventPath)
   const found = await situation(event, settings, env, api)
