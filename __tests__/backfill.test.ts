@@ -120,6 +120,8 @@ describe('backfill: a team loads its history in one run', () => {
     expect(comments).toEqual([
       `GET /repos/${REPO}/issues/comments?since=2026-11-01T12%3A00%3A00.000Z&sort=created&direction=asc&per_page=100`
     ])
+    // The summary says what the backfill cost of the token's hourly budget, every request counted.
+    expect(first.result.summary).toContain(`GitHub API: ${first.github.asked().length} requests, `)
     expect(first.github.ledger().incidents).toMatchObject({
       [`${REPO}/actions/runs/204`]: { state: 'filed', incident_id: expect.any(String) },
       [`${REPO}/actions/runs/208`]: { state: 'filed' },

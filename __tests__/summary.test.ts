@@ -15,6 +15,7 @@ import type { Outage } from '../src/situations/draft.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { openingSentence, writeSummary } = await import('../src/report.js')
 const { sentSpans, writeBackfillSummary } = await import('../src/backfill-report.js')
+const { requestsText } = await import('../src/backfill.js')
 const { figures, figuresMarkdown } = await import('../src/figures.js')
 
 /** Every ```mermaid block the summaries below wrote, with the test that wrote it. */
@@ -142,7 +143,11 @@ const at = (day: string, hours: number) => ({
 })
 
 describe('backfill-report.ts: what Hivel will compute, then the timeline, then the table', () => {
-  const window = { since: new Date('2025-11-01T00:00:00Z'), until: new Date('2026-02-01T00:00:00Z'), dryRun: false }
+  const requests = requestsText(
+    { requests: 9, requestsByKind: { 'pull request of a commit': 2, ledger: 5, issues: 1, 'workflow runs': 1 } },
+    3
+  )
+  const window = { since: new Date('2025-11-01T00:00:00Z'), until: new Date('2026-02-01T00:00:00Z'), dryRun: false, requests }
   const entries: Entry[] = [
     entry('Workflow Deploy (main)', { ...at('2025-12-30', 1), pr_number: '7', description: undefined }, filed('i1')),
     entry('Issues', { ...at('2026-01-02', 3), pr_number: '7' }, filed('i2')),
@@ -172,6 +177,10 @@ describe('backfill-report.ts: what Hivel will compute, then the timeline, then t
     expect(text).toContain('| 2025-12 | 1 |\n| 2026-01 | 2 |')
     expect(text).toContain('| [acme/shop#7](https://github.com/acme/shop/pull/7) | 2 |')
     expect(text).toContain('Not counted above: 1 already filed by an earlier run')
+    // What the window cost of the token's hourly budget, by kind, most first.
+    expect(text).toContain(
+      'GitHub API: 9 requests, 3.0 per incident filed: 5 ledger, 2 pull request of a commit, 1 issues, 1 workflow runs.'
+    )
     const chartAt = text.indexOf('```mermaid')
     const tableAt = text.indexOf('| Status | Source |')
     expect(figuresAt < chartAt && chartAt < tableAt).toBe(true)

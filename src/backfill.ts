@@ -278,6 +278,13 @@ export function tallyText(entries: Entry[], separator = ', '): string {
     .join(separator)
 }
 
+/** "412 requests, 2.1 per incident filed: 180 pull request of a commit, 3 workflow runs, …": the GitHub API's, most first. */
+export function requestsText(api: Pick<GitHubApi, 'requests' | 'requestsByKind'>, filed: number): string {
+  const kinds = Object.entries(api.requestsByKind).sort(([, a], [, b]) => b - a)
+  const each = filed ? `, ${(api.requests / filed).toFixed(1)} per incident filed` : ''
+  return `${api.requests} requests${each}${kinds.length ? `: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}` : ''}`
+}
+
 /** Runs a backfill of the window the settings give. */
 export async function backfill(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
   checkBackfillInputs(settings)
@@ -314,7 +321,8 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
   if (filing.stop.reason) {
     stopped = `${filing.stop.reason}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
   }
-  core.info(`Backfill done: ${tallyText(entries)}; ${api.requests} GitHub API requests.`)
+  const requests = requestsText(api, entries.filter(e => e.outcome?.status === 'filed' || e.outcome?.status === 'dry run').length)
+  core.info(`Backfill done: ${tallyText(entries)}. GitHub API: ${requests}.`)
   const filed = entries.filter(e => e.outcome?.status === 'filed')
   guard('set the outputs', () => {
     core.setOutput('filed', String(filed.length))
@@ -329,7 +337,7 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
       )
     )
   })
-  await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped })
+  await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped, requests })
   const failed = failedText(entries)
   if (stopped || failed) throw new ContextError([stopped, failed].filter(Boolean).join(' '))
 }
