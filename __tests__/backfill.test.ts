@@ -245,6 +245,33 @@ describe('backfill: a team loads its history in one run', () => {
     }
   })
 
+  it('never leaves a failed look-up as a green "cannot file": a refused or failing one is not sent, in red, and a re-run sends it', async () => {
+    const data = history()
+    const refused = {
+      ...data,
+      refuse: { [`/repos/${REPO}/commits/${sha(208)}/pulls`]: [403, { message: 'Resource not accessible by integration' }] }
+    }
+    const failing = { ...data, refuse: { [`/repos/${REPO}/commits/${sha(204)}/pulls`]: [502, { message: 'Server Error' }] } }
+    for (const [history, id, words] of [
+      [refused, 208, 'GitHub answered 403 Resource not accessible by integration (the token lacks a permission)'],
+      [failing, 204, 'GitHub answered 502 Server Error (3 attempts)']
+    ] as const) {
+      hivelServer.requests.length = 0
+      const ran = await backfillRun(history as History)
+      expect(ran.result.code).toBe(1)
+      const incidents = JSON.parse(ran.result.outputs.incidents) as { status: string; provider_id: string }[]
+      expect(incidents.find(i => i.provider_id === `${REPO}/actions/runs/${id}`)?.status).toBe('not sent')
+      expect(ran.result.summary).toContain(words)
+      expect(ran.result.shown).toContain('1 were not sent: a re-run sends them')
+      // Only an empty list is "cannot file": the issue that names no pull request.
+      expect(incidents.filter(i => i.status === 'cannot file').map(i => i.provider_id)).toEqual([`https://github.com/${REPO}/issues/1`])
+      expect(ran.sent.map(p => p.provider_id)).not.toContain(`${REPO}/actions/runs/${id}`)
+      const resumed = await backfillRun(after(data, ran))
+      expect(resumed.result.code).toBe(0)
+      expect(resumed.sent.map(p => p.provider_id)).toContain(`${REPO}/actions/runs/${id}`)
+    }
+  })
+
   it('waits for a rate limit that resets soon, then finishes', async () => {
     const ran = await backfillRun(
       { ...history(), rateLimit: { remaining: 3, reset: Math.floor(Date.now() / 1000) + 2 } },

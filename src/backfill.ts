@@ -194,12 +194,12 @@ async function prepare(entries: Entry[], settings: Settings, now: Date, api: Git
   const forBuild: Settings = { ...settings, severity: undefined }
   await pool(entries, settings['backfill-concurrency'], stop, async entry => {
     try {
-      await findPullRequest(entry.draft, api)
+      await findPullRequest(entry.draft, api, undefined)
     } catch (error) {
       if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
       if (!(error instanceof GitHubApiError)) throw error
       // A look-up that failed is no answer (only an empty list says "no pull request"): not sent, in red, and a re-run asks again.
-      entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}. A re-run of the backfill sends it.` }
+      entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}; a re-run of the backfill sends it.` }
       return
     }
     if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }

@@ -163,9 +163,15 @@ export function layOver(found: Draft, base: Defaults): Draft {
 }
 
 /** Fills the pull request from the draft's commit when nothing named one. */
-export async function findPullRequest(draft: Draft, api: Pick<GitHubApi, 'pullRequestForCommit'>): Promise<void> {
+export async function findPullRequest(
+  draft: Draft,
+  api: Pick<GitHubApi, 'pullRequestForCommit'>,
+  /** The input that would make the look-up unnecessary, named on failure (none in a backfill). */
+  input: string | undefined = 'pr-number'
+): Promise<void> {
   if (draft.defaults.prNumber || !draft.prSha) return
-  const pr = await api.pullRequestForCommit(draft.prSha).catch(orSet('pr-number'))
+  const found = api.pullRequestForCommit(draft.prSha)
+  const pr = await (input ? found.catch(orSet(input)) : found)
   if (pr) {
     core.info(clean(`Pull request #${pr} is the one commit ${draft.prSha.slice(0, 7)} belongs to (GitHub API).`, []))
     draft.defaults.prNumber = { value: String(pr), source: 'GitHub API' }
