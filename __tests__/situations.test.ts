@@ -234,7 +234,10 @@ describe('a rollback job in the same run', () => {
       routes: { [path.jobs()]: NEVER_ANSWERS },
       inputs: { severity: 'high', 'timeout-seconds': '1' }
     })
-    expectRefused(outcome, 'Could not list the jobs of run 1234: the GitHub API did not answer within 1 s (3 attempts). Or set reported-time.')
+    expectRefused(
+      outcome,
+      'Could not list the jobs of run 1234: the GitHub API did not answer within 1 s (3 attempts). Or set reported-time.'
+    )
     expect(outcome.result.ms).toBeLessThan(10_000)
   })
 
