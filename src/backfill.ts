@@ -94,13 +94,41 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
   return entries
 }
 
+// A window's runs and deployments are kept until its outages are read: only the fields outages use, so that
+// memory follows the count, not GitHub's run objects (each carries its repository, several kilobytes).
+const login = (user: { login: string } | null | undefined) => (user ? { login: user.login } : user)
+const slimRun = (r: Run): Run => ({
+  id: r.id,
+  name: r.name,
+  run_attempt: r.run_attempt,
+  status: r.status,
+  conclusion: r.conclusion,
+  head_branch: r.head_branch,
+  head_sha: r.head_sha,
+  html_url: r.html_url,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+  run_started_at: r.run_started_at,
+  workflow_id: r.workflow_id,
+  pull_requests: r.pull_requests?.map(p => ({ number: p.number })),
+  actor: login(r.actor),
+  triggering_actor: login(r.triggering_actor)
+})
+const slimDeployment = (d: Deployment): Deployment => ({
+  id: d.id,
+  sha: d.sha,
+  environment: d.environment,
+  created_at: d.created_at,
+  creator: login(d.creator)
+})
+
 /** The runs of a workflow from the newest in the window back past its start to the success before it. */
 async function runsOf(api: GitHubApi, workflowId: number, branch: string, since: Date, until: Date, settings: Settings): Promise<Run[]> {
   const runs: Run[] = []
   let beforeWindow = 0
   for await (const run of api.workflowRuns(workflowId, branch)) {
     if (Date.parse(run.created_at) > until.getTime()) continue
-    runs.push(run)
+    runs.push(slimRun(run))
     if (Date.parse(run.updated_at) < since.getTime()) {
       // The outage of the window's first recovery may have begun before the window: read back as the live path would.
       if (run.conclusion === 'success' || ++beforeWindow >= settings['look-back'].runs) break
@@ -154,7 +182,7 @@ async function fromEnvironments(settings: Settings, since: Date, until: Date, en
     let beforeWindow = 0
     for await (const deployment of api.deployments(environment)) {
       if (Date.parse(deployment.created_at) > until.getTime()) continue
-      deployments.push(deployment)
+      deployments.push(slimDeployment(deployment))
       if (Date.parse(deployment.created_at) < since.getTime()) {
         const state = (await latest(deployment.id))?.state
         if (state === 'success' || state === 'inactive' || ++beforeWindow >= settings['look-back'].runs) break
