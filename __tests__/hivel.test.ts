@@ -22,8 +22,16 @@ import {
 } from '../__fixtures__/faults.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { authHeaders, BODY_LIMIT, DeliveryError, INCIDENT_PATH, incidentIdFrom, retryAfterMs, sendIncident } =
-  await import('../src/hivel.js')
+const {
+  authHeaders,
+  BODY_LIMIT,
+  DeliveryError,
+  INCIDENT,
+  INCIDENT_PATH,
+  incidentIdFrom,
+  retryAfterMs,
+  send: sendTo
+} = await import('../src/hivel.js')
 type Delivery = import('../src/hivel.js').Delivery
 
 const payload = {
@@ -64,7 +72,7 @@ const deliveryTo = (baseUrl: string, options: Partial<Delivery> = {}): Delivery 
 async function send(handler: Handler, options: Partial<Delivery> = {}, c = clock(), scheme: 'http' | 'https' = 'http') {
   server = await startServer(handler)
   const delivery = deliveryTo(server.url.replace(/^http:/, `${scheme}:`), options)
-  const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
+  const outcome = await sendTo(INCIDENT, payload, delivery, c).catch((error: unknown) => error)
   return { outcome, requests: server.requests, sleeps: c.sleeps, lines: core.info.mock.calls.map(call => String(call[0])) }
 }
 
@@ -112,7 +120,7 @@ describe('hivel.ts: what is retried', () => {
   it('retries a refused connection, and says so in each line', async () => {
     const c = clock()
     const delivery = deliveryTo(`http://127.0.0.1:${await closedPort()}`, { maxAttempts: 3, timeoutSeconds: 2 })
-    const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
+    const outcome = await sendTo(INCIDENT, payload, delivery, c).catch((error: unknown) => error)
     expect(core.info.mock.calls.map(call => call[0])).toEqual([
       'Attempt 1 of 3: connection refused; retrying in 0.5 s',
       'Attempt 2 of 3: connection refused; retrying in 1.0 s',
@@ -177,7 +185,7 @@ describe('hivel.ts: what is retried', () => {
     try {
       const c = clock()
       const delivery = deliveryTo(`https://localhost:${front.port}`, { maxAttempts: 3, timeoutSeconds: 2 })
-      const outcome = await sendIncident(payload, delivery, c).catch((error: unknown) => error)
+      const outcome = await sendTo(INCIDENT, payload, delivery, c).catch((error: unknown) => error)
       expect(plain.requests).toHaveLength(0)
       expect(c.sleeps).toEqual([])
       expect((outcome as Error).message).toMatch(
@@ -197,7 +205,7 @@ describe('hivel.ts: through a proxy', () => {
     process.env.HTTPS_PROXY = proxyUrl
     try {
       const delivery = deliveryTo('https://hivel.test', { maxAttempts: 2, timeoutSeconds: 0.5 })
-      return { outcome: (await sendIncident(payload, delivery, c).catch((error: unknown) => error)) as Error, sleeps: c.sleeps }
+      return { outcome: (await sendTo(INCIDENT, payload, delivery, c).catch((error: unknown) => error)) as Error, sleeps: c.sleeps }
     } finally {
       delete process.env.HTTPS_PROXY
     }

@@ -269,7 +269,12 @@ const wildInput: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   'backfill-branch': fc.oneof(word, anyText),
   'backfill-environments': listText,
   'backfill-reverts': booleanText,
-  'backfill-concurrency': numberText
+  'backfill-concurrency': numberText,
+  deployments: booleanText,
+  'deployment-api-token': fc.oneof(fc.constant('hvl_deploy'), anyText),
+  environment: fc.oneof(fc.constantFrom('production', 'staging', ' dev '), fc.string({ maxLength: 300 }), anyText),
+  image: fc.oneof(word, fc.string({ maxLength: 300 }), anyText),
+  'deploy-jobs': listText
 }
 
 /** Raw inputs as readInputs gives them: any subset, each any text of its kind. */

@@ -41,7 +41,8 @@ describe('schema.ts: defaults', () => {
       'rate-limit-wait-seconds': 300,
       'backfill-issues': true,
       'backfill-reverts': true,
-      'backfill-concurrency': 4
+      'backfill-concurrency': 4,
+      deployments: false
     })
   })
 })

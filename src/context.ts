@@ -6,14 +6,16 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import type { Deployment, DeploymentStatus, GitHubApi, Issue, Pull, Run } from './github-api.js'
+import { EVENT_OBJECTS, isIncidentEvent } from './events.js'
 import { clean } from './redact.js'
 import type { Settings } from './schema.js'
-import { deploymentSituation } from './situations/deployment.js'
+import type { DeploymentDraft } from './deployment.js'
+import { deploymentSituation, statusDeployment } from './situations/deployment.js'
 import { ContextError, Defaults, Draft, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
 import { revertSituation } from './situations/revert.js'
-import { fromRunJobs, orSet } from './situations/rollback.js'
-import { workflowRunSituation } from './situations/workflow-run.js'
+import { fromRunJobs, orSet, thisRunDeployment } from './situations/rollback.js'
+import { runDeployment, workflowRunSituation } from './situations/workflow-run.js'
 
 /** The run's environment, as the runner sets it. */
 export interface RunEnv {
@@ -26,6 +28,9 @@ export interface RunEnv {
   workflow?: string
   runId: number
   runAttempt: number
+  runNumber?: number
+  /** The branch or tag the run is on (GITHUB_REF_NAME). */
+  refName?: string
 }
 
 /** Reads the run's environment variables. */
@@ -39,7 +44,9 @@ export function runEnv(env: NodeJS.ProcessEnv = process.env): RunEnv {
     actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || undefined,
     workflow: env.GITHUB_WORKFLOW,
     runId: Number(env.GITHUB_RUN_ID ?? 0),
-    runAttempt: Number(env.GITHUB_RUN_ATTEMPT || 1)
+    runAttempt: Number(env.GITHUB_RUN_ATTEMPT || 1),
+    runNumber: env.GITHUB_RUN_NUMBER ? Number(env.GITHUB_RUN_NUMBER) : undefined,
+    refName: env.GITHUB_REF_NAME || undefined
   }
 }
 
@@ -58,27 +65,21 @@ interface EventPayload {
 export function readEvent(path: string | undefined): EventPayload {
   if (!path) return {}
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as EventPayload
+    const event: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    // JSON null or a list is no payload: read as one without its object.
+    return typeof event === 'object' && event !== null && !Array.isArray(event) ? (event) : {}
   } catch (error) {
     core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`)
     return {}
   }
 }
 
-/** The object each event the action interprets carries; without it the event cannot be read. */
-const EVENT_OBJECTS: Record<string, (keyof EventPayload)[]> = {
-  workflow_run: ['workflow_run'],
-  deployment_status: ['deployment_status', 'deployment'],
-  issues: ['issue'],
-  pull_request: ['pull_request'],
-  pull_request_target: ['pull_request']
-}
-
 /** The newest few runs or deployments usually decide a recovery: the first page is small, the rest are pages of 100. */
 const FIRST_PAGE = 10
 
-/** The situation the event is: a draft of its incident, or a skip with the reason. */
-async function situation(event: EventPayload, settings: Settings, env: RunEnv, api: GitHubApi): Promise<Draft | Skip> {
+/** The event payload, refused when an event the action reads lacks its object. */
+function readEventOf(env: RunEnv): EventPayload {
+  const event = readEvent(env.eventPath)
   // Read as a rollback, an event without its object would file this run as an incident.
   const missing = (EVENT_OBJECTS[env.eventName] ?? []).filter(key => !event[key])
   if (missing.length) {
@@ -86,6 +87,11 @@ async function situation(event: EventPayload, settings: Settings, env: RunEnv, a
       `The ${env.eventName} event's payload (GITHUB_EVENT_PATH) has no ${missing.join(' or ')}, so it cannot be read as the incident it may be; nothing was sent. Run the action on the event as GitHub delivers it.`
     )
   }
+  return event
+}
+
+/** The situation the event is: a draft of its incident, or a skip with the reason. */
+async function situation(event: EventPayload, settings: Settings, env: RunEnv, api: GitHubApi): Promise<Draft | Skip> {
   const where = { repository: env.repository, serverUrl: env.serverUrl }
   const lookBack = settings['look-back']
   const fileOn = settings['file-on']
@@ -133,7 +139,7 @@ export async function resolveDraft(
   api: GitHubApi,
   alongside: (draft: Draft) => Promise<void> = () => Promise.resolve()
 ): Promise<Draft | Skip> {
-  const event = readEvent(env.eventPath)
+  const event = readEventOf(env)
   const found = await situation(event, settings, env, api)
   if (isSkip(found)) return found
   const base: Defaults = {
@@ -151,6 +157,32 @@ export async function resolveDraft(
   }
   await Promise.all([lookUps(), alongside(draft)])
   return draft
+}
+
+/**
+ * The deployment this run's event is (deployments: true): a completed run of the deploy workflow,
+ * a GitHub deployment's final status, or, for any other event, this run itself (a step inside the
+ * deploy workflow); undefined for issues and pull requests, which are no deployments.
+ */
+export async function resolveDeployment(
+  settings: Settings,
+  env: RunEnv,
+  now: Date,
+  api: GitHubApi
+): Promise<DeploymentDraft | Skip | undefined> {
+  const event = readEventOf(env)
+  const where = { repository: env.repository, serverUrl: env.serverUrl }
+  let found: DeploymentDraft | Skip | undefined
+  if (env.eventName === 'workflow_run' && event.workflow_run)
+    found = runDeployment({ ...event.workflow_run, name: event.workflow_run.name || event.workflow?.name }, where)
+  else if (env.eventName === 'deployment_status' && event.deployment && event.deployment_status)
+    found = statusDeployment({ deployment: event.deployment, status: event.deployment_status }, where)
+  else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
+  if (!found || isSkip(found) || found.prNumber || !found.commit) return found
+  // The pull request is optional for Hivel, but a look-up that failed is no answer: it fails the step, never a silent gap.
+  const draft: Draft = { defaults: {}, prSha: found.commit }
+  await findPullRequest(draft, api, undefined)
+  return { ...found, prNumber: draft.defaults.prNumber?.value }
 }
 
 /** The draft with the run's defaults beneath: the situation's values replace the run's, except where it has none. */

@@ -6,9 +6,10 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
-import { authHeaders, Delivery, DeliveryError, deliveryBoundMs, INCIDENT_PATH, sendIncident } from './hivel.js'
+import type { DeploymentPayload } from './deployment.js'
+import { authHeaders, Delivery, DeliveryError, deliveryBoundMs, DEPLOYMENT, INCIDENT, Kind, send } from './hivel.js'
 import type { Built } from './incident.js'
-import { Ledger, LedgerEntry, LedgerError } from './ledger.js'
+import { deploymentKey, Ledger, LedgerEntry, LedgerError } from './ledger.js'
 import { clean } from './redact.js'
 import { pool } from './pool.js'
 import { CommentRecords, threadOf } from './record.js'
@@ -17,6 +18,8 @@ import type { Stop } from './stop.js'
 /** How incidents are filed in this run. */
 export interface Filing {
   delivery: Delivery
+  /** deployment-api-token: what deployments are sent with; api-token when not set. */
+  deploymentToken?: string
   dryRun: boolean
   /** false: no ledger, no comment, no check (record: false). */
   record: boolean
@@ -31,11 +34,16 @@ export interface Filing {
   comments?: boolean
 }
 
-/** One incident to file, and the thread its situation names for the comment. */
-export interface Item {
-  built: Built
-  thread?: number
-}
+/** One record to file: an incident, with the thread its situation names for the comment, or a deployment. */
+export type Item = { built: Built; thread?: number } | { deployment: DeploymentPayload }
+
+const isIncident = (item: Item): item is { built: Built; thread?: number } => 'built' in item
+const kindOf = (item: Item): Kind => (isIncident(item) ? INCIDENT : DEPLOYMENT)
+/** The record's id as the user names it: its provider_id, or its deployment_id. */
+const idOf = (item: Item): string => (isIncident(item) ? (item.built.payload.provider_id ?? '') : item.deployment.deployment_id)
+/** Its key in the ledger, where deployments are kept apart from incidents. */
+const keyOf = (item: Item): string => (isIncident(item) ? idOf(item) : deploymentKey(idOf(item)))
+const payloadOf = (item: Item) => (isIncident(item) ? item.built.payload : item.deployment)
 
 /** What became of one incident. */
 export type Outcome =
@@ -60,8 +68,8 @@ export const failsStep = (o: Outcome): boolean =>
 /** A reservation outlives the longest delivery by this much before another run may call it unsure. */
 const GRACE_MS = 60_000
 
-const unsureText = (providerId: string, why: string) =>
-  `Hivel may or may not have this incident: ${why}. It is not sent again, so it cannot be filed twice. Look in Hivel for provider_id ${providerId}: if it is there, nothing is lost; if not, run the workflow with resend: ${providerId}.`
+const unsureText = (item: Item, why: string) =>
+  `Hivel may or may not have this ${kindOf(item).name}: ${why}. It is not sent again, so it cannot be filed twice. Look in Hivel for ${kindOf(item).idField} ${idOf(item)}: if it is there, nothing is lost; if not, run the workflow with resend: ${idOf(item)}.`
 
 /** Files incidents through the ledger; one per run. */
 export class Filer {
@@ -117,7 +125,7 @@ export class Filer {
     }
     if (ledger && send.length) {
       const until = new Date(Date.now() + deliveryBoundMs(filing.delivery) + GRACE_MS)
-      for (const i of send) ledger.reserve(providerIdOf(items[i]), until, ledger.get(providerIdOf(items[i])))
+      for (const i of send) ledger.reserve(keyOf(items[i]), until, ledger.get(keyOf(items[i])))
       let lost: Set<string>
       try {
         lost = await ledger.commit()
@@ -130,8 +138,8 @@ export class Filer {
       }
       // That commit also wrote what waited from the batch before.
       this.unconfirmed = []
-      for (const i of send.filter(i => lost.has(providerIdOf(items[i])))) {
-        outcomes[i] = this.fromEntry(providerIdOf(items[i]), ledger.get(providerIdOf(items[i])) as LedgerEntry)
+      for (const i of send.filter(i => lost.has(keyOf(items[i])))) {
+        outcomes[i] = this.fromEntry(items[i], ledger.get(keyOf(items[i])) as LedgerEntry)
       }
     }
     const reserved = send.filter(i => !outcomes[i])
@@ -141,7 +149,7 @@ export class Filer {
     })
     // Reserved, but not reached before a stop: provably not sent, so released with the next commit.
     for (const i of reserved.filter(i => !outcomes[i])) {
-      ledger?.release(providerIdOf(items[i]))
+      ledger?.release(keyOf(items[i]))
       outcomes[i] = { status: 'not sent', problem: `Not sent: ${filing.stop.reason}.` }
     }
     return outcomes
@@ -153,7 +161,7 @@ export class Filer {
    * thread to be read on its own.
    */
   async readEarlierRecords(items: Item[]): Promise<void> {
-    const due = items.filter(item => this.needsImport(item))
+    const due = items.filter(isIncident).filter(item => this.needsImport(item))
     if (!this.comments || due.length < 2) return
     const threads = new Set(due.map(item => this.threadNumber(item) as number))
     // A record is written after its incident resolved: none of these is older than the first resolution.
@@ -167,13 +175,13 @@ export class Filer {
   }
 
   /** An incident the ledger does not know, resolved before it began: its record may be in a comment of a version before it. */
-  private needsImport(item: Item): boolean {
+  private needsImport(item: { built: Built; thread?: number }): boolean {
     const { ledger } = this
     const thread = this.threadNumber(item)
     return (
       !!ledger &&
       !!thread &&
-      !ledger.get(providerIdOf(item)) &&
+      !ledger.get(keyOf(item)) &&
       !ledger.imported(thread) &&
       Date.parse(item.built.payload.resolution_time) < ledger.createdAt.getTime()
     )
@@ -200,9 +208,10 @@ export class Filer {
   private async known(item: Item): Promise<Outcome | undefined> {
     const { ledger, comments } = this
     if (!ledger || !comments) return undefined
-    const providerId = providerIdOf(item)
-    const thread = this.threadNumber(item)
-    if (thread && this.needsImport(item)) {
+    const key = keyOf(item)
+    const providerId = idOf(item)
+    const thread = isIncident(item) ? this.threadNumber(item) : undefined
+    if (thread && isIncident(item) && this.needsImport(item)) {
       try {
         ledger.importRecords(thread, await comments.read(thread))
       } catch (error) {
@@ -214,34 +223,34 @@ export class Filer {
         }
       }
     }
-    const entry = ledger.get(providerId)
-    if (!entry || entry.state === 'filed' || ledger.inFlight(entry)) return entry && this.fromEntry(providerId, entry)
+    const entry = ledger.get(key)
+    if (!entry || entry.state === 'filed' || ledger.inFlight(entry)) return entry && this.fromEntry(item, entry)
     // A reservation whose run stopped: the comment it leaves right after Hivel's answer may prove it filed.
     if (entry.state === 'sending' && thread) {
       const proof = (await comments.read(thread).catch(() => [])).find(r => r.providerId === providerId)
       if (proof) {
-        ledger.settle(providerId, 'filed', { incident_id: proof.incidentId, record: proof.url })
+        ledger.settle(key, 'filed', { incident_id: proof.incidentId, record: proof.url })
         return { status: 'already filed', incidentId: proof.incidentId, recordUrl: proof.url }
       }
     }
     if (this.filing.resend.includes(providerId)) return undefined
     if (entry.state === 'sending') {
       const why = `${entry.run} stopped while sending it (reserved at ${entry.at})`
-      ledger.settle(providerId, 'unsure', { why })
-      return { status: 'unsure', problem: unsureText(providerId, why) }
+      ledger.settle(key, 'unsure', { why })
+      return { status: 'unsure', problem: unsureText(item, why) }
     }
-    return this.fromEntry(providerId, entry)
+    return this.fromEntry(item, entry)
   }
 
-  private fromEntry(providerId: string, entry: LedgerEntry): Outcome {
+  private fromEntry(item: Item, entry: LedgerEntry): Outcome {
     if (entry.state === 'filed') return { status: 'already filed', incidentId: entry.incident_id ?? '', recordUrl: entry.record }
     if (entry.state === 'sending')
       return { status: 'in progress', problem: `Being sent by ${entry.run} (reserved at ${entry.at}), which reports it.` }
-    return { status: 'unsure', before: true, problem: unsureText(providerId, entry.why ?? 'an earlier run could not tell') }
+    return { status: 'unsure', before: true, problem: unsureText(item, entry.why ?? 'an earlier run could not tell') }
   }
 
   /** The thread for the comment; tell: say why there is none. */
-  private threadNumber(item: Item, tell = false): number | undefined {
+  private threadNumber(item: { built: Built; thread?: number }, tell = false): number | undefined {
     const thread = threadOf(item.built.payload, item.thread, this.filing.ownRepoUrl)
     if ('none' in thread) {
       if (tell && !this.filing.quiet) core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []))
@@ -252,9 +261,9 @@ export class Filer {
 
   private dryRun(item: Item, onFiled: () => void): Outcome {
     const headers = Object.keys(authHeaders('', this.filing.delivery.authHeader)).map(h => `${h}: ***`)
-    const url = `${this.filing.delivery.baseUrl}${INCIDENT_PATH}`
+    const url = `${this.filing.delivery.baseUrl}${kindOf(item).path}`
     this.log(
-      `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(item.built.payload, null, 2)}`
+      `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(payloadOf(item), null, 2)}`
     )
     onFiled()
     return { status: 'dry run' }
@@ -268,31 +277,33 @@ export class Filer {
   /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger. */
   private async send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
     const { filing, ledger, comments } = this
-    const { payload } = item.built
-    const providerId = providerIdOf(item)
-    this.log(`Filing the incident with ${filing.delivery.baseUrl}${INCIDENT_PATH}: ${JSON.stringify(payload)}`)
-    let incidentId: string
+    const kind = kindOf(item)
+    const payload = payloadOf(item)
+    const key = keyOf(item)
+    const token = isIncident(item) ? filing.delivery.token : (filing.deploymentToken ?? filing.delivery.token)
+    this.log(`Sending the ${kind.name} to ${filing.delivery.baseUrl}${kind.path}: ${JSON.stringify(payload)}`)
+    let id: string
     try {
-      incidentId = await sendIncident(payload, { ...filing.delivery, stopped: () => !!filing.stop.reason })
+      id = await send(kind, payload, { ...filing.delivery, token, stopped: () => !!filing.stop.reason })
     } catch (error) {
-      const problem = clean((error as Error).message, [filing.delivery.token], 4000)
+      const problem = clean((error as Error).message, [token], 4000)
       const sent = error instanceof DeliveryError ? error.sent : 'maybe'
-      if (sent === 'no') ledger?.release(providerId)
-      if (sent === 'yes') ledger?.settle(providerId, 'filed', {})
+      if (sent === 'no') ledger?.release(key)
+      if (sent === 'yes') ledger?.settle(key, 'filed', {})
       if (sent !== 'maybe') return { status: 'failed', problem }
       const why = error instanceof DeliveryError && error.why ? error.why : problem
-      ledger?.settle(providerId, 'unsure', { why: clean(why, [filing.delivery.token], 300) })
+      ledger?.settle(key, 'unsure', { why: clean(why, [token], 300) })
       return { status: 'unsure', problem }
     }
-    onFiled(incidentId)
-    this.log(`Hivel filed incident ${clean(incidentId, [])}`)
-    const thread = filing.comments === false ? undefined : this.threadNumber(item, true)
+    onFiled(id)
+    this.log(`Hivel filed ${kind.name} ${clean(id, [])}`)
+    const thread = isIncident(item) && filing.comments !== false ? this.threadNumber(item, true) : undefined
     const recordUrl =
-      thread && comments
-        ? await comments.write(thread, payload, incidentId, filing.runUrl).catch(e => this.noComment(thread, e))
+      thread && comments && isIncident(item)
+        ? await comments.write(thread, item.built.payload, id, filing.runUrl).catch(e => this.noComment(thread, e))
         : undefined
-    ledger?.settle(providerId, 'filed', { incident_id: incidentId, record: recordUrl })
-    return { status: 'filed', incidentId, recordUrl }
+    ledger?.settle(key, 'filed', { incident_id: id, record: recordUrl })
+    return { status: 'filed', incidentId: id, recordUrl }
   }
 
   /** A comment that cannot be left (a locked thread, a missing permission) loses nothing: the ledger has the record. */
@@ -304,8 +315,6 @@ export class Filer {
     return undefined
   }
 }
-
-const providerIdOf = (item: Item) => item.built.payload.provider_id ?? ''
 
 /** An outcome whose ledger state could not be written, worded as what it means. */
 function unrecorded(outcome: Outcome, why: string): Outcome {

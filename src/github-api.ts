@@ -23,6 +23,7 @@ export interface Repo {
 /** A job of a workflow run, as far as the defaults need it. */
 export interface Job {
   name: string
+  status?: string
   conclusion: string | null
   started_at: string
   completed_at: string | null
@@ -32,6 +33,7 @@ export interface Job {
 export interface Run {
   id: number
   name?: string | null
+  run_number?: number
   run_attempt?: number
   status?: string | null
   conclusion?: string | null
@@ -51,6 +53,8 @@ export interface Run {
 export interface Deployment {
   id: number
   sha: string
+  /** The branch or tag deployed. */
+  ref?: string
   environment: string
   created_at: string
   creator?: { login: string } | null

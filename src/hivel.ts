@@ -1,14 +1,23 @@
 /**
- * The Hivel Incident API client: one POST per attempt, retried only when another attempt can help
- * and cannot file the incident twice, each attempt bounded in time and in what it reads.
+ * The Hivel client, for incidents and deployments: one POST per attempt, retried only when another
+ * attempt can help and cannot file the record twice, each attempt bounded in time and in what it reads.
  */
 import * as core from '@actions/core'
 import { Answer, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
+import type { DeploymentPayload } from './deployment.js'
 import type { Payload } from './incident.js'
 import { clean } from './redact.js'
 import type { AuthHeader } from './schema.js'
 
 export const INCIDENT_PATH = '/api/hooks/v1/incident'
+export const DEPLOYMENT_PATH = '/api/hooks/v2/deployment'
+
+/** A kind of record Hivel takes: where it goes, the word for it, and the field that identifies it. */
+export type Kind =
+  | { name: 'incident'; path: typeof INCIDENT_PATH; idField: 'provider_id'; token: 'api-token' }
+  | { name: 'deployment'; path: typeof DEPLOYMENT_PATH; idField: 'deployment_id'; token: 'deployment-api-token' }
+export const INCIDENT: Kind = { name: 'incident', path: INCIDENT_PATH, idField: 'provider_id', token: 'api-token' }
+export const DEPLOYMENT: Kind = { name: 'deployment', path: DEPLOYMENT_PATH, idField: 'deployment_id', token: 'deployment-api-token' }
 /** A response body is read up to this size; more is not an answer Hivel would give. */
 export const BODY_LIMIT = 1024 * 1024
 const BACKOFF_BASE_MS = 1000
@@ -129,13 +138,21 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
 }
 
 /**
- * Posts the incident and returns Hivel's id for it. Retries, with full-jitter backoff or Retry-After,
- * only what provably did not reach Hivel (no connection, a failure before the request was written,
- * 408, 429, 503); what Hivel may have stored (a failure after the request was written, 500, 502, 504)
- * only with retry-when-unsure. Never other answers. Logs one line per attempt.
+ * Posts an incident or a deployment and returns its id: Hivel's incident_id, or the deployment_id
+ * sent. Retries, with full-jitter backoff or Retry-After, only what provably did not reach Hivel (no
+ * connection, a failure before the request was written, 408, 429, 503); what Hivel may have stored
+ * (a failure after the request was written, 500, 502, 504) only with retry-when-unsure. Never other
+ * answers. Logs one line per attempt.
  */
-export async function sendIncident(payload: Payload, delivery: Delivery, clock: Clock = realClock): Promise<string> {
-  const url = new URL(`${delivery.baseUrl}${INCIDENT_PATH}`)
+export async function send(
+  kind: Kind,
+  payload: Payload | DeploymentPayload,
+  delivery: Delivery,
+  clock: Clock = realClock
+): Promise<string> {
+  const url = new URL(`${delivery.baseUrl}${kind.path}`)
+  const noun = kind.name
+  const id = (payload as Partial<Record<Kind['idField'], string>>)[kind.idField] ?? '(none)'
   const body = JSON.stringify(payload)
   const headers = authHeaders(delivery.token, delivery.authHeader)
   const secrets = [delivery.token, delivery.token.trim()].filter(Boolean)
@@ -157,14 +174,19 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     if ('answer' in outcome) {
       const { status, body: text, headers: resHeaders, cut } = outcome.answer
       const how = `HTTP ${status}${cut ? ` (${cut})` : ''}`
-      if (status >= 200 && status < 300) return acceptedId(outcome.answer, how, prefix, made, show, secrets)
+      if (status >= 200 && status < 300) {
+        if (kind.name === 'incident') return acceptedId(outcome.answer, how, prefix, made, show, secrets)
+        // A deployment is known by the id it was sent with.
+        core.info(`${prefix}: ${how}`)
+        return id
+      }
       last = `${how}${text.trim() ? `: ${show(text)}` : ''}`
       wait = retryAfterMs(resHeaders['retry-after'])
       if (UNSURE_STATUSES.has(status)) unsure = true
       else if (!NOT_PROCESSED_STATUSES.has(status)) {
         core.info(`${prefix}: ${how}`)
         throw new DeliveryError(
-          explainStatus(status, show(text), url, made, show(String(resHeaders.location ?? ''))),
+          explainStatus(kind, status, show(text), url, made, show(String(resHeaders.location ?? ''))),
           unsure ? 'maybe' : 'no',
           lastWhy()
         )
@@ -184,8 +206,8 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     if (unsure && !delivery.retryWhenUnsure) {
       core.info(`${prefix}: ${last}`)
       throw new DeliveryError(
-        `Hivel may have filed the incident: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
-          `Look in Hivel for an incident with provider_id ${show(payload.provider_id ?? '(none)')}: if it is there, nothing is lost; if not, run the job again with that provider_id in the resend input. retry-when-unsure: true retries such outcomes, at the risk of a duplicate.`,
+        `Hivel may have filed the ${noun}: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
+          `Look in Hivel for ${noun === 'incident' ? 'an' : 'a'} ${noun} with ${kind.idField} ${show(id)}: if it is there, nothing is lost; if not, run the job again with that ${kind.idField} in the resend input. retry-when-unsure: true retries such outcomes, at the risk of a duplicate.`,
         'maybe',
         lastWhy()
       )
@@ -204,7 +226,7 @@ export async function sendIncident(payload: Payload, delivery: Delivery, clock: 
     await clock.sleep(delay)
   }
   throw new DeliveryError(
-    `Hivel did not accept the incident after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ' Hivel may have filed it: look for provider_id ' + show(payload.provider_id ?? '(none)') + ' in Hivel; if it is not there, run the job again with that provider_id in the resend input.' : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`,
+    `Hivel did not accept the ${noun} after ${attemptsText(delivery.maxAttempts)}; the last one got ${last}.${unsure ? ` Hivel may have filed it: look for ${kind.idField} ${show(id)} in Hivel; if it is not there, run the job again with that ${kind.idField} in the resend input.` : ' Hivel or the network may be down: re-run the job later' + (delivery.maxAttempts < 4 ? ', or raise max-attempts.' : '.')}`,
     unsure ? 'maybe' : 'no',
     lastWhy()
   )
@@ -237,7 +259,7 @@ function acceptedId(answer: Answer, how: string, prefix: string, made: string, s
 
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? '' : 's'}`
 
-function explainStatus(status: number, body: string, url: URL, attempts: string, location: string): string {
+function explainStatus(kind: Kind, status: number, body: string, url: URL, attempts: string, location: string): string {
   const said = body ? ` Hivel said: ${body}` : ''
   const made = ` (${attempts})`
   if (status >= 300 && status < 400) {
@@ -245,16 +267,16 @@ function explainStatus(status: number, body: string, url: URL, attempts: string,
   }
   switch (status) {
     case 400:
-      return `Hivel rejected the incident as a bad request (HTTP 400).${said} Check that the repository is connected in Hivel and the fields are right${made}.`
+      return `Hivel rejected the ${kind.name} as a bad request (HTTP 400).${said} Check that the repository is connected in Hivel and the fields are right${made}.`
     case 401:
-      return `Hivel rejected the API token (HTTP 401). Generate one in Hivel under Settings → Integrations → Hivel API Authorization, store it as a secret and pass it as api-token; check base-url matches your region (app.hivel.ai or app.hivel.in)${made}.`
+      return `Hivel rejected the API token (HTTP 401). Generate one in Hivel under Settings → Integrations → ${kind.name === 'incident' ? 'Hivel API Authorization' : 'Deployment API'}, store it as a secret and pass it as ${kind.token}; check base-url matches your region (app.hivel.ai or app.hivel.in)${made}.`
     case 403:
       return `Hivel refused the token for this request (HTTP 403).${said} Check that the token's organisation owns the repository${made}.`
     case 404:
-      return `There is no incident endpoint at ${url.origin}${url.pathname} (HTTP 404). Check base-url${made}.`
+      return `There is no ${kind.name} endpoint at ${url.origin}${url.pathname} (HTTP 404). Check base-url${made}.`
     default:
       return status < 500
-        ? `Hivel refused the incident (HTTP ${status}).${said} Another attempt would get the same answer${made}.`
+        ? `Hivel refused the ${kind.name} (HTTP ${status}).${said} Another attempt would get the same answer${made}.`
         : `Hivel failed with HTTP ${status}.${said} Another attempt would get the same answer${made}.`
   }
 }

@@ -37,10 +37,15 @@ export const INPUT_NAMES = [
   'backfill-branch',
   'backfill-environments',
   'backfill-reverts',
-  'backfill-concurrency'
+  'backfill-concurrency',
+  'deployments',
+  'deployment-api-token',
+  'environment',
+  'image',
+  'deploy-jobs'
 ] as const satisfies readonly InputName[]
 
-const SECRET_INPUTS: readonly InputName[] = ['api-token', 'github-token']
+const SECRET_INPUTS: readonly InputName[] = ['api-token', 'deployment-api-token', 'github-token']
 
 /** Raw inputs: a value only for inputs that were set to something other than blanks. */
 export type RawInputs = Partial<Record<InputName, string>>
@@ -65,13 +70,15 @@ export function readInputs(): RawInputs {
       if (secret.trim() !== secret) core.setSecret(secret.trim())
     }
   }
-  const token = raw['api-token'] ?? ''
-  const scheme = schemeWordOf(token)
-  if (scheme) {
-    core.setSecret(withoutSchemeWord(token))
-    core.notice(
-      `api-token starts with the word "${scheme}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
-    )
+  for (const name of ['api-token', 'deployment-api-token'] as const) {
+    const token = raw[name] ?? ''
+    const scheme = schemeWordOf(token)
+    if (scheme) {
+      core.setSecret(withoutSchemeWord(token))
+      core.notice(
+        `${name} starts with the word "${scheme}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
+      )
+    }
   }
   for (const name of INPUT_NAMES) {
     // A base-url may hold a user name and password, which a debug log must not show.

@@ -33,7 +33,9 @@ const ledgerSchema = v.object({
   created_at: v.pipe(v.string(), v.isoTimestamp()),
   /** Threads whose comments were imported once (records of versions before the ledger). */
   imported_threads: v.array(v.number()),
-  incidents: v.record(v.string(), entrySchema)
+  incidents: v.record(v.string(), entrySchema),
+  /** The deployments sent, by deployment_id, in the same states. */
+  deployments: v.optional(v.record(v.string(), entrySchema), {})
 })
 
 export type LedgerEntry = v.InferOutput<typeof entrySchema>
@@ -81,6 +83,16 @@ const WHERE = `the ledger of filed incidents (${LEDGER_FILE} on ${LEDGER_REF})`
 const PERMISSION =
   "The action records each incident there before sending it: grant `contents: write` in the job's `permissions:` (or set record: false, and nothing stops a duplicate)."
 
+const DEPLOYMENT_KEY = 'deployment:'
+
+/** The ledger key of a deployment: kept apart from incidents, whose provider ids could be the same text. */
+export const deploymentKey = (deploymentId: string): string => `${DEPLOYMENT_KEY}${deploymentId}`
+
+/** Where a key's entry lives: incidents by provider id, deployments by deployment id. */
+function slot(doc: Doc, key: string): [Record<string, LedgerEntry>, string] {
+  return key.startsWith(DEPLOYMENT_KEY) ? [doc.deployments, key.slice(DEPLOYMENT_KEY.length)] : [doc.incidents, key]
+}
+
 type Op = { kind: 'sending' | 'filed' | 'unsure' | 'released' | 'imported'; apply: (doc: Doc, lost: Set<string>) => void }
 
 /** What a run reads once and changes in a few commits. */
@@ -115,7 +127,8 @@ export class Ledger {
           `Could not read ${WHERE}: ${clean((error as Error).message, [])}. Nothing was sent: without it the action cannot tell what was filed before. ${transient(error) ? 'Re-run the job when GitHub answers.' : PERMISSION}`
         )
       }
-      if (!read) return { doc: { version: 1, created_at: writer.now().toISOString(), imported_threads: [], incidents: {} } }
+      if (!read)
+        return { doc: { version: 1, created_at: writer.now().toISOString(), imported_threads: [], incidents: {}, deployments: {} } }
       return { doc: parseLedger(read.text), head: read.commit }
     }
   }
@@ -125,8 +138,10 @@ export class Ledger {
     return new Date(this.doc.created_at)
   }
 
-  get(providerId: string): LedgerEntry | undefined {
-    return Object.hasOwn(this.doc.incidents, providerId) ? this.doc.incidents[providerId] : undefined
+  /** The entry of a key: an incident's provider id, or deploymentKey(id). */
+  get(key: string): LedgerEntry | undefined {
+    const [entries, id] = slot(this.doc, key)
+    return Object.hasOwn(entries, id) ? entries[id] : undefined
   }
 
   imported(thread: number): boolean {
@@ -139,34 +154,41 @@ export class Ledger {
   }
 
   /**
-   * Reserves providerId for a send until `until`: lost (see commit) when another run recorded it
-   * first, unless what it recorded is `replacing` (a resend of an unsure incident).
+   * Reserves a key for a send until `until`: lost (see commit) when another run recorded it first,
+   * unless what it recorded is `replacing` (a resend of an unsure record).
    */
-  reserve(providerId: string, until: Date, replacing?: LedgerEntry): void {
+  reserve(key: string, until: Date, replacing?: LedgerEntry): void {
     const mine = this.stamp({ state: 'sending', by: this.writer.nonce, until: until.toISOString() })
     this.ops.push({
       kind: 'sending',
       apply: (doc, lost) => {
-        const now = Object.hasOwn(doc.incidents, providerId) ? doc.incidents[providerId] : undefined
-        if (!now || now.by === this.writer.nonce || (replacing && JSON.stringify(now) === JSON.stringify(replacing)))
-          doc.incidents[providerId] = mine
-        else lost.add(providerId)
+        const [entries, id] = slot(doc, key)
+        const now = Object.hasOwn(entries, id) ? entries[id] : undefined
+        if (!now || now.by === this.writer.nonce || (replacing && JSON.stringify(now) === JSON.stringify(replacing))) entries[id] = mine
+        else lost.add(key)
       }
     })
   }
 
   /** Records what became of a send (or what a comment proved). */
-  settle(providerId: string, state: 'filed' | 'unsure', more: Pick<LedgerEntry, 'incident_id' | 'why' | 'record'>): void {
+  settle(key: string, state: 'filed' | 'unsure', more: Pick<LedgerEntry, 'incident_id' | 'why' | 'record'>): void {
     const entry = this.stamp({ state, ...more })
-    this.ops.push({ kind: state, apply: doc => void (doc.incidents[providerId] = entry) })
+    this.ops.push({
+      kind: state,
+      apply: doc => {
+        const [entries, id] = slot(doc, key)
+        entries[id] = entry
+      }
+    })
   }
 
   /** Withdraws this process's reservation of something provably not sent. */
-  release(providerId: string): void {
+  release(key: string): void {
     this.ops.push({
       kind: 'released',
       apply: doc => {
-        if (doc.incidents[providerId]?.by === this.writer.nonce) delete doc.incidents[providerId]
+        const [entries, id] = slot(doc, key)
+        if (entries[id]?.by === this.writer.nonce) delete entries[id]
       }
     })
   }
@@ -243,11 +265,11 @@ export class Ledger {
     return { ...entry, run: this.writer.run, at: this.writer.now().toISOString() }
   }
 
-  /** "Hivel incidents: 4 sending, 3 filed (<run>)". */
+  /** "Hivel records: 4 sending, 3 filed (<run>)". */
   private message(): string {
     const counts = new Map<string, number>()
     for (const op of this.ops) counts.set(op.kind, (counts.get(op.kind) ?? 0) + 1)
-    return `Hivel incidents: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}\n\n${this.writer.run}`
+    return `Hivel records: ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}\n\n${this.writer.run}`
   }
 }
 

@@ -1,13 +1,15 @@
-/** One event, one incident: the draft of this run's situation, checked, filed once, and reported. */
+/** One event: the incident and the deployment of this run's situation, checked, filed once each, and reported. */
 import * as core from '@actions/core'
-import { RunEnv, resolveDraft } from './context.js'
-import { failsStep, Filer, Filing } from './filing.js'
+import { resolveDeployment, resolveDraft, RunEnv } from './context.js'
+import { isIncidentEvent } from './events.js'
+import { buildDeployment } from './deployment.js'
+import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
 import type { GitHubApi } from './github-api.js'
-import { buildIncident } from './incident.js'
+import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
-import { setOutputs, writeSkipped, writeSummary } from './report.js'
+import { guard, setOutputs, writeDeploymentSummary, writeSkipped, writeSummary } from './report.js'
 import type { Settings } from './schema.js'
-import { ContextError, Draft, isSkip } from './situations/draft.js'
+import { ContextError, Draft, isSkip, Skip } from './situations/draft.js'
 
 /** The problems a draft still has once the inputs are laid over it, as one message; undefined when none. */
 export function remainingProblems(draft: Draft, settings: Settings): string | undefined {
@@ -15,36 +17,72 @@ export function remainingProblems(draft: Draft, settings: Settings): string | un
   return left.length ? [...left.map(p => p.message), ...(draft.then ? [draft.then] : [])].join(' ') : undefined
 }
 
-/** Files the incident this run's event is, unless it is none or was filed before. */
-export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
-  let opened: Promise<Filer> | undefined
-  // The ledger is read while the situation's look-ups are made (neither waits for the other), once the draft can be filed.
-  const draft = await resolveDraft(settings, env, now, api, async found => {
-    if (!remainingProblems(found, settings)) await (opened = Filer.open(filing, api))
-  })
-  if (isSkip(draft)) {
-    core.notice(clean(draft.skip, []))
-    setOutputs('')
-    await writeSkipped(draft.skip)
-    return
-  }
-  const problems = remainingProblems(draft, settings)
-  if (problems) throw new ContextError(problems)
-  if (draft.outage?.cutShort)
-    core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
-  const built = buildIncident(settings, draft.defaults, now)
-  // Opened beside the look-ups: the draft is an incident without problems.
-  const filer = await (opened as Promise<Filer>)
-  const outcomes = await filer.file([{ built, thread: draft.thread }], (_, id) => setOutputs(id, built.payload))
-  await filer.confirm()
-  const [outcome] = outcomes
+/** The notice or warning an outcome deserves in the log; nothing for a plain send. */
+function tell(outcome: Outcome, noun: string): void {
   if (outcome.status === 'already filed') {
     core.notice(
-      `Already filed with Hivel as incident ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`
+      `Already filed with Hivel as ${noun} ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`
     )
   } else if (outcome.status === 'in progress') core.notice(clean(outcome.problem, [], 2000))
   else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, [], 2000))
-  if (!('incidentId' in outcome) && outcome.status !== 'dry run') setOutputs('', built.payload)
-  await writeSummary(built, outcome, draft.outage)
-  if (failsStep(outcome) && 'problem' in outcome) throw new ContextError(outcome.problem)
+}
+
+/**
+ * Files what this run's event is: a deployment (deployments: true), an incident, both (a recovery
+ * of the deploy workflow sends its deployment, then files the outage), or nothing, each once.
+ */
+export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
+  const deployment = settings.deployments ? await resolveDeployment(settings, env, now, api) : undefined
+  // A step inside the deploy workflow reports its deployment; only the events the action reads are incidents then.
+  const incidentToo = !settings.deployments || isIncidentEvent(env.eventName)
+  let opened: Promise<Filer> | undefined
+  const open = () => (opened ??= Filer.open(filing, api))
+  // The ledger is read while the situation's look-ups are made (neither waits for the other), once the draft can be filed.
+  const draft = incidentToo
+    ? await resolveDraft(settings, env, now, api, async found => {
+        if (!remainingProblems(found, settings)) await open()
+      })
+    : undefined
+  const skipped = [deployment, draft].filter(found => found && isSkip(found)).map(found => (found as Skip).skip)
+  for (const reason of skipped) core.notice(clean(reason, []))
+  const items: Item[] = []
+  // Every record is built and checked before anything is sent: bad input sends nothing.
+  const sendsDeployment = !!deployment && !isSkip(deployment)
+  if (deployment && !isSkip(deployment)) items.push({ deployment: buildDeployment(settings, deployment, now) })
+  let incident: { built: Built; thread?: number } | undefined
+  if (draft && !isSkip(draft)) {
+    const problems = remainingProblems(draft, settings)
+    if (problems) throw new ContextError(problems)
+    if (draft.outage?.cutShort)
+      core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
+    incident = { built: buildIncident(settings, draft.defaults, now), thread: draft.thread }
+    items.push(incident)
+  }
+  if (!incident) setOutputs('')
+  if (settings.deployments && !sendsDeployment) guard('set the outputs', () => core.setOutput('deployment_id', ''))
+  if (!items.length) return writeSkipped(skipped.join(' '))
+  const filer = await open()
+  // One at a time, the deployment first: Hivel counts the failure against a deployment it already has.
+  const outcomes = await filer.file(
+    items,
+    (i, id) => {
+      const item = items[i]
+      if ('deployment' in item) guard('set the outputs', () => core.setOutput('deployment_id', id))
+      else setOutputs(id, item.built.payload)
+    },
+    1
+  )
+  await filer.confirm()
+  const failed = items.flatMap((item, i) => {
+    const outcome = outcomes[i]
+    tell(outcome, 'deployment' in item ? 'deployment' : 'incident')
+    if (!('deployment' in item) && !('incidentId' in outcome) && outcome.status !== 'dry run') setOutputs('', item.built.payload)
+    return failsStep(outcome) && 'problem' in outcome ? [outcome.problem] : []
+  })
+  for (const [i, item] of items.entries()) {
+    if ('deployment' in item) await writeDeploymentSummary(item.deployment, outcomes[i])
+    else await writeSummary(item.built, outcomes[i], draft && !isSkip(draft) ? draft.outage : undefined)
+  }
+  if (skipped.length && incident === undefined) await writeSkipped(skipped.join(' '))
+  if (failed.length) throw new ContextError(failed.join(' '))
 }

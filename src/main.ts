@@ -22,6 +22,7 @@ function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
       timeoutSeconds: settings['timeout-seconds'],
       retryWhenUnsure: settings['retry-when-unsure']
     },
+    deploymentToken: settings['deployment-api-token'],
     dryRun: settings['dry-run'],
     record: settings.record,
     resend: settings.resend ?? [],
@@ -52,7 +53,7 @@ export async function run(): Promise<void> {
     if (settings['backfill-since']) await backfill(settings, env, now, api, filing)
     else await fileLive(settings, env, now, api, filing)
   } catch (error) {
-    const secrets = [raw['api-token'], apiToken, raw['github-token']]
+    const secrets = [raw['api-token'], apiToken, raw['deployment-api-token'], raw['github-token']]
     if (error instanceof InputError) {
       const problems = error.problems.map(p => clean(p, secrets, 1000))
       for (const problem of problems) core.error(problem)

@@ -1,6 +1,7 @@
 /** What a run leaves behind: the step's outputs and a job summary. Neither may fail a step that filed. */
 import * as core from '@actions/core'
 import { failsStep, type Outcome } from './filing.js'
+import type { DeploymentPayload } from './deployment.js'
 import { Built, Payload, recoveryMs } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
@@ -156,5 +157,31 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
       ? `\n> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`
       : undefined
   ].filter((line): line is string => line !== undefined)
+  await writeMarkdown(lines.join('\n'))
+}
+
+const DEPLOYMENT_TITLES: Partial<Record<Outcome['status'], string>> = {
+  'dry run': 'Hivel deployment (dry run: nothing sent)',
+  filed: 'Hivel deployment sent',
+  'already filed': 'Hivel deployment already sent',
+  'in progress': 'Hivel deployment being sent by another run'
+}
+
+/** The job summary of a deployment: one sentence and the fields sent. */
+export async function writeDeploymentSummary(payload: DeploymentPayload, outcome: Outcome): Promise<void> {
+  const took = formatDuration(Date.parse(payload.end_time) - Date.parse(payload.start_time))
+  const commit = payload.commit_hash ? ` at ${payload.commit_hash.slice(0, 7)}` : ''
+  const lines = [
+    `### ${DEPLOYMENT_TITLES[outcome.status] ?? `Hivel deployment ${outcome.status}`}`,
+    '',
+    `A **${escapeCell(payload.status)}** deployment of ${escapeCell(payload.branch)}${commit} to **${escapeCell(payload.environment)}**, ${utcRange(payload.start_time, payload.end_time)} (${took}), as \`${escapeCell(payload.deployment_id)}\`.`,
+    '',
+    '| Field | Value |',
+    '| --- | --- |',
+    ...Object.entries(payload).map(([field, value]) => `| ${field} | ${escapeCell(String(value))} |`),
+    ...('problem' in outcome
+      ? ['', `> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`]
+      : [])
+  ]
   await writeMarkdown(lines.join('\n'))
 }

@@ -4,6 +4,7 @@
  */
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import * as v from 'valibot'
+import { isIncidentEvent } from './events.js'
 import { INCIDENT_PATH } from './hivel.js'
 import { withoutCredentials } from './redact.js'
 import { DEFAULT_LOOK_BACK, LOOK_BACK_FORMS, parseLookBack } from './situations/look-back.js'
@@ -389,7 +390,12 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       'backfill-branch': v.optional(limited),
       'backfill-environments': v.optional(list),
       'backfill-reverts': v.optional(boolean, 'true'),
-      'backfill-concurrency': v.optional(number(1, 16, true), '4')
+      'backfill-concurrency': v.optional(number(1, 16, true), '4'),
+      deployments: v.optional(boolean, 'false'),
+      'deployment-api-token': v.optional(apiToken),
+      environment: v.optional(limited),
+      image: v.optional(limited),
+      'deploy-jobs': v.optional(list)
     }),
     v.forward(
       v.partialCheck(
@@ -409,9 +415,14 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
     ),
     v.forward(
       v.partialCheck(
-        [['severity'], ['backfill-since']],
-        // Issues and reverts carry a severity in their labels; a backfill lists what lacks one.
-        i => SEVERITY_EVENTS.has(eventName) || i['backfill-since'] !== undefined || i.severity !== undefined,
+        [['severity'], ['backfill-since'], ['deployments']],
+        // Issues and reverts carry a severity in their labels; a backfill lists what lacks one; a step
+        // inside the deploy workflow with deployments reports its deployment alone.
+        i =>
+          SEVERITY_EVENTS.has(eventName) ||
+          i['backfill-since'] !== undefined ||
+          i.severity !== undefined ||
+          (i.deployments && !isIncidentEvent(eventName)),
         SEVERITY_REQUIRED
       ),
       ['severity']
@@ -470,6 +481,55 @@ export const payloadSchema = (now: Date) =>
 const FUTURE_TOLERANCE_MS = 5 * 60_000
 
 export type Incident = v.InferInput<ReturnType<typeof payloadSchema>>
+
+/** The statuses Hivel's deployment API takes (it maps others too; the action sends these). */
+export const DEPLOYMENT_STATUSES = ['success', 'failed', 'cancelled', 'unknown'] as const
+
+const field = (what: string) => v.pipe(v.string(`is required: ${what}`), v.minLength(1, `is required: ${what}`), v.maxLength(FIELD_LIMIT))
+const optionalField = v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT)))
+
+/** A deployment as Hivel's deployment API receives it; every field's limit from its reference. */
+export const deploymentSchema = (now: Date) =>
+  v.pipe(
+    v.object({
+      deployment_id: field('the id of the deployment'),
+      event_type: v.literal('completed'),
+      status: v.picklist(DEPLOYMENT_STATUSES),
+      start_time: v.pipe(
+        v.date('is required: when the deployment started'),
+        v.check(
+          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
+        )
+      ),
+      end_time: v.pipe(
+        v.date('is required: when the deployment finished'),
+        v.check(
+          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
+        )
+      ),
+      repo_url: field('the repository URL'),
+      environment: field('set environment to the environment deployed to, such as production'),
+      branch: field('the branch deployed'),
+      commit_hash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{40}$/, 'is not a 40-character commit SHA'))),
+      pr_number: v.optional(v.pipe(v.string(), v.regex(/^[1-9]\d*$/))),
+      build_number: optionalField,
+      image: optionalField,
+      logs_url: optionalField
+    }),
+    v.forward(
+      v.partialCheck(
+        [['start_time'], ['end_time']],
+        i => i.end_time.getTime() >= i.start_time.getTime(),
+        i =>
+          `${i.input.end_time.toISOString()} is before its start ${i.input.start_time.toISOString()}; accepted: a time at or after the start`
+      ),
+      ['end_time']
+    )
+  )
+
+export type Deployment = v.InferInput<ReturnType<typeof deploymentSchema>>
 
 /** Payload fields named by the input that sets them, so errors speak the user's language. */
 export const INPUT_OF_FIELD: Record<keyof Incident, InputName> = {

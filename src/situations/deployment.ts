@@ -3,6 +3,7 @@
  * next deployment that succeeded. Filed when the environment recovers, from the `deployment_status`
  * event of the success or, in a backfill, from the deployments listed for a window.
  */
+import { DeploymentDraft, statusDeploymentStatus } from '../deployment.js'
 import type { Deployment, DeploymentStatus, GitHubApi } from '../github-api.js'
 import { withLink } from '../text.js'
 import { Draft, fromEvent, Outage, outageDefaults, Outcome, Skip } from './draft.js'
@@ -107,6 +108,28 @@ export function deploymentFailureDraft(failed: Decided, where: Where): Draft {
       reportedBy: fromEvent(failed.status.creator?.login ?? failed.deployment.creator?.login)
     },
     prSha: failed.deployment.sha
+  }
+}
+
+/** The deployment a GitHub deployment's final status is, or why it is none (not final, or inactive: replaced, not deployed). */
+export function statusDeployment(event: Decided, where: Where): DeploymentDraft | Skip {
+  const { deployment, status } = event
+  const decided = statusDeploymentStatus(status.state)
+  if (!decided) {
+    return {
+      skip: `Deployment ${deployment.id} to ${deployment.environment} is ${status.state}: ${status.state === 'inactive' ? 'a newer deployment replaced it, which is no deployment of its own' : 'not final yet; its final status reports it'}, so no deployment is sent.`
+    }
+  }
+  return {
+    deploymentId: `${where.repository}/deployments/${deployment.id}`,
+    status: decided,
+    start: new Date(deployment.created_at),
+    end: new Date(status.created_at),
+    repoUrl: `${where.serverUrl}/${where.repository}`,
+    branch: deployment.ref ?? '',
+    environment: deployment.environment,
+    commit: deployment.sha,
+    logsUrl: status.log_url || status.target_url || undefined
   }
 }
 

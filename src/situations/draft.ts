@@ -67,7 +67,7 @@ export interface Skip {
   skip: string
 }
 
-export const isSkip = (found: Draft | Skip): found is Skip => 'skip' in found
+export const isSkip = <T extends object>(found: T | Skip): found is Skip => 'skip' in found
 
 /** An incident that cannot be filed as it stands; the message says what to change. */
 export class ContextError extends Error {

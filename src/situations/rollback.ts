@@ -7,7 +7,8 @@ import * as core from '@actions/core'
 import { GitHubApi, GitHubApiError, Job, MissingTokenError, RateLimitError } from '../github-api.js'
 import { clean } from '../redact.js'
 import { FIELD_LIMIT, withLink } from '../text.js'
-import { ContextError, Defaults } from './draft.js'
+import type { DeploymentDraft, DeploymentResult } from '../deployment.js'
+import { ContextError, Defaults, Skip } from './draft.js'
 
 // A job that failed or ran out of time marks the incident's start; a cancelled one does not.
 const FAILED_JOB = new Set(['failure', 'timed_out'])
@@ -19,6 +20,9 @@ export interface ThisRun {
   workflow?: string
   runId: number
   runAttempt: number
+  runNumber?: number
+  sha?: string
+  refName?: string
 }
 
 /** A failed look-up, with the input that would have made it unnecessary. */
@@ -80,4 +84,55 @@ export async function fromRunJobs(
   const began = attempt.run_started_at ?? attempt.created_at
   core.info(clean(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`, []))
   d.reportedTime = { value: new Date(began), source: 'GitHub API' }
+}
+
+/** Job conclusions that say a deploy job failed; a skipped job neither deployed nor failed. */
+const DEPLOY_FAILED = new Set(['failure', 'timed_out', 'startup_failure'])
+
+/**
+ * The deployment this run is, for a step inside the deploy workflow (after the deploy jobs, with
+ * `if: always()`): from the first job's start to now, its status from the deploy jobs (deploy-jobs,
+ * else every other job of the run that has completed). One id per attempt, the same a workflow_run
+ * event of this run gives, so both report one deployment.
+ */
+export async function thisRunDeployment(
+  api: Pick<GitHubApi, 'jobs'>,
+  run: ThisRun,
+  deployJobs: readonly string[] | undefined,
+  now: Date
+): Promise<DeploymentDraft | Skip> {
+  const runUrl = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`
+  const jobs = await api.jobs(run.runId, run.runAttempt)
+  const unknown = deployJobs?.filter(name => !jobs.some(j => j.name === name)) ?? []
+  if (unknown.length) {
+    throw new ContextError(
+      `deploy-jobs names ${unknown.map(n => `"${n}"`).join(', ')}, not a job of this run. Accepted: job names as the run shows them, one of ${jobs.map(j => `"${j.name}"`).join(', ')}.`
+    )
+  }
+  const deploy = jobs.filter(j => (deployJobs ? deployJobs.includes(j.name) : j.status === 'completed'))
+  const conclusions = deploy.map(j => j.conclusion ?? '')
+  const status: DeploymentResult | undefined = conclusions.some(c => DEPLOY_FAILED.has(c))
+    ? 'failed'
+    : conclusions.includes('cancelled')
+      ? 'cancelled'
+      : conclusions.includes('success')
+        ? 'success'
+        : undefined
+  if (!status) {
+    return {
+      skip: `No deploy job of ${runUrl} ran (${deploy.length ? `${deploy.map(j => `${j.name}: ${j.conclusion ?? j.status ?? 'not done'}`).join(', ')}` : 'none has completed'}): nothing was deployed, so no deployment is sent.`
+    }
+  }
+  const starts = jobs.map(j => Date.parse(j.started_at)).filter(Number.isFinite)
+  return {
+    deploymentId: `${run.repository}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
+    status,
+    start: new Date(starts.length ? Math.min(...starts) : now.getTime()),
+    end: now,
+    repoUrl: `${run.serverUrl}/${run.repository}`,
+    branch: run.refName ?? '',
+    commit: run.sha || undefined,
+    buildNumber: run.runNumber === undefined ? undefined : String(run.runNumber),
+    logsUrl: runUrl
+  }
 }

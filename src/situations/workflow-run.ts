@@ -3,6 +3,7 @@
  * successful run finished (DORA's time to restore). Filed when the workflow recovers, from the
  * `workflow_run` event of the successful run or, in a backfill, from the runs listed for a window.
  */
+import { DeploymentDraft, runDeploymentStatus } from '../deployment.js'
 import type { GitHubApi, Run } from '../github-api.js'
 import { withLink } from '../text.js'
 import { Draft, fromApi, fromEvent, Outage, outageDefaults, Outcome, Skip } from './draft.js'
@@ -118,6 +119,28 @@ export function failureDraft(run: Run, where: Where): Draft {
       prNumber: fromEvent(pr && String(pr.number))
     },
     prSha: run.head_sha
+  }
+}
+
+/** The deployment a completed run of the deploy workflow is (one per attempt), or why it is none. */
+export function runDeployment(run: Run, where: Where): DeploymentDraft | Skip {
+  const status = runDeploymentStatus(run.conclusion)
+  if (run.status !== 'completed' || !status) {
+    return {
+      skip: `${runName(run)} run ${run.html_url} ${run.status !== 'completed' ? 'has not completed' : `concluded ${run.conclusion ?? 'nothing'}`}: nothing was deployed, so no deployment is sent.`
+    }
+  }
+  return {
+    deploymentId: `${where.repository}/actions/runs/${run.id}/attempts/${run.run_attempt ?? 1}`,
+    status,
+    start: new Date(run.run_started_at ?? run.created_at),
+    end: new Date(run.updated_at),
+    repoUrl: `${where.serverUrl}/${where.repository}`,
+    branch: run.head_branch ?? '',
+    commit: run.head_sha,
+    prNumber: run.pull_requests?.[0] ? String(run.pull_requests[0].number) : undefined,
+    buildNumber: run.run_number === undefined ? undefined : String(run.run_number),
+    logsUrl: run.html_url
   }
 }
 
