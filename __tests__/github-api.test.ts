@@ -209,18 +209,21 @@ const lookUps: {
 ]
 
 describe('github-api.ts: a transient failure is asked again', () => {
-  it.each(lookUps)('a 502 then a 200 on $kind: read, in one request more', async ({ kind, path, routes: healthy, call, expected, requests }) => {
-    routes = healthy
-    scripted[path] = [[502, { message: 'Server Error' }]]
-    const pacing = instant()
-    const api = client(pacing)
-    expect(await call(api)).toEqual(expected)
-    expect(asked().filter(a => a === `GET ${path}`)).toHaveLength(2)
-    expect(server.requests).toHaveLength(requests)
-    expect({ requests: api.requests, byKind: api.requestsByKind }).toEqual({ requests, byKind: { [kind]: requests } })
-    // Jittered backoff: random() × 1 s before the second attempt.
-    expect(pacing.sleeps).toEqual([500])
-  })
+  it.each(lookUps)(
+    'a 502 then a 200 on $kind: read, in one request more',
+    async ({ kind, path, routes: healthy, call, expected, requests }) => {
+      routes = healthy
+      scripted[path] = [[502, { message: 'Server Error' }]]
+      const pacing = instant()
+      const api = client(pacing)
+      expect(await call(api)).toEqual(expected)
+      expect(asked().filter(a => a === `GET ${path}`)).toHaveLength(2)
+      expect(server.requests).toHaveLength(requests)
+      expect({ requests: api.requests, byKind: api.requestsByKind }).toEqual({ requests, byKind: { [kind]: requests } })
+      // Jittered backoff: random() × 1 s before the second attempt.
+      expect(pacing.sleeps).toEqual([500])
+    }
+  )
 
   const path = `${R}/commits/c/pulls`
   const pulls = [{ number: 8, merged_at: '2026-11-26T08:00:00Z', merge_commit_sha: 'c' }]
@@ -246,7 +249,11 @@ describe('github-api.ts: a transient failure is asked again', () => {
   })
 
   it('three failures: an error naming the look-up, the last failure and the attempts, after backoff that grows', async () => {
-    scripted[path] = [[502, { message: 'Server Error' }], [503, 'Service Unavailable'], [504, { message: 'Gateway Timeout' }]]
+    scripted[path] = [
+      [502, { message: 'Server Error' }],
+      [503, 'Service Unavailable'],
+      [504, { message: 'Gateway Timeout' }]
+    ]
     const pacing = instant()
     await expect(client(pacing).pullRequestForCommit('c')).rejects.toThrow(
       'Could not find the pull request of commit c: GitHub answered 504 Gateway Timeout (3 attempts)'
@@ -348,9 +355,15 @@ describe('github-api.ts: github-token goes only to GITHUB_API_URL', () => {
     expect(asked()).toEqual([`GET /api/v3${R}/issues/12/comments`])
 
     server.requests.length = 0
-    scripted[`/api/v3${R}/issues/12/comments`] = [page(`${server.url}/api/v3${R}/issues/12/comments?page=2`), [200, [{ id: 2, html_url: 'u2' }]]]
+    scripted[`/api/v3${R}/issues/12/comments`] = [
+      page(`${server.url}/api/v3${R}/issues/12/comments?page=2`),
+      [200, [{ id: 2, html_url: 'u2' }]]
+    ]
     expect(await readAll(client(instant(), ghes))).toEqual([1, 2])
-    expect(server.requests.map(r => r.url)).toEqual([`/api/v3${R}/issues/12/comments?per_page=100`, `/api/v3${R}/issues/12/comments?page=2`])
+    expect(server.requests.map(r => r.url)).toEqual([
+      `/api/v3${R}/issues/12/comments?per_page=100`,
+      `/api/v3${R}/issues/12/comments?page=2`
+    ])
     expect(server.requests.every(r => r.headers.authorization === 'token ghs_t')).toBe(true)
   })
 })
@@ -390,7 +403,7 @@ describe("github-api.ts: GitHub's 1,000-result cap on a filtered runs list", () 
     const listed = matching.slice(0, 1000)
     const next = new URL(url)
     next.searchParams.set('page', String(n + 1))
-    const link = n * perPage < listed.length ? { Link: `<${next.href}>; rel="next"` } : {}
+    const link: Record<string, string> = n * perPage < listed.length ? { Link: `<${next.href}>; rel="next"` } : {}
     const body = { total_count: matching.length, workflow_runs: listed.slice((n - 1) * perPage, n * perPage) }
     return [200, body, { 'Content-Type': 'application/json', ...link }]
   }
