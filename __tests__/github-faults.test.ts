@@ -67,6 +67,43 @@ describe('a live workflow_run recovery while the GitHub API fails once on every 
   })
 })
 
+describe('a live workflow_run recovery while the GitHub API limits or floods it', () => {
+  it('waits out a secondary rate limit (429, retry-after: 1) and files once', async () => {
+    let limited = false
+    const limitOnce: History['before'] = req => {
+      if (req.url !== PULLS_OF_101 || limited) return undefined
+      limited = true
+      return [429, { message: 'You have exceeded a secondary rate limit' }, { 'Content-Type': 'application/json', 'retry-after': '1' }]
+    }
+    const { result, github } = await runOnHistory({ ...history, before: limitOnce }, hivelServer.url, {
+      eventName: 'workflow_run',
+      event: recovering,
+      inputs: { record: 'false' }
+    })
+    expect(result.code).toBe(0)
+    expect(result.shown).toContain('GitHub asked to slow down (secondary rate limit); waiting 1 s.')
+    const [limit, retry] = github.requests.filter(r => r.url === PULLS_OF_101)
+    expect(retry.at - limit.at).toBeGreaterThanOrEqual(1000)
+    expect(github.asked()).toEqual([`GET ${RUNS}&per_page=10`, `GET ${PULLS_OF_101}`, `GET ${PULLS_OF_101}`])
+    expect(hivelServer.requests.map(r => r.json?.pr_number)).toEqual(['203'])
+  })
+
+  it('fails red on a 40 MB runs page, naming the look-up, and sends nothing', async () => {
+    const flood = `{"total_count":1,"workflow_runs":[],"padding":"${'x'.repeat(40 * 1024 * 1024)}"}`
+    const { result, github } = await runOnHistory(
+      { ...history, refuse: { [RUNS_PATH]: [200, flood, { 'Content-Type': 'application/json' }] } },
+      hivelServer.url,
+      { eventName: 'workflow_run', event: recovering }
+    )
+    expect(result.code).toBe(1)
+    expect(result.shown).toContain(
+      '::error::Could not list the runs of workflow 7: the GitHub API answered more than 20 MB, more than any answer the action uses'
+    )
+    expect(github.asked()).toEqual([`GET ${RUNS}&per_page=10`])
+    expect(hivelServer.requests).toEqual([])
+  })
+})
+
 describe('an event the action interprets, delivered without its object', () => {
   /** The fixture event with `drop` removed. */
   const without = (name: EventName, drop: string): Payload => {
