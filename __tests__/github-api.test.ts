@@ -277,6 +277,15 @@ describe('github-api.ts: a transient failure is asked again', () => {
     expect(asked()).toEqual(Array(requests).fill(`POST ${R}/issues/12/comments`))
   })
 
+  it.each<[string, Step]>([
+    ['a body that is not JSON', [201, '<html>Created</html>']],
+    ['a body cut short', 'cut']
+  ])('a comment answered with success but %s is not asked again: GitHub took it', async (_what, first) => {
+    scripted[`${R}/issues/12/comments`] = [first, [201, { id: 2, html_url: 'u' }]]
+    await expect(client().comment(12, 'Filed')).rejects.toThrow(/^Could not comment on #12: the GitHub API answered 20\d/)
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('a comment whose connection drops after it was sent is not asked again: GitHub may have it', async () => {
     scripted[`${R}/issues/12/comments`] = ['reset', [201, { id: 1, html_url: 'u' }]]
     await expect(client().comment(12, 'Filed')).rejects.toThrow(/^Could not comment on #12: the GitHub API could not be reached/)
