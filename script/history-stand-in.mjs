@@ -50,9 +50,9 @@ const API = `/repos/${REPO}`
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
  * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
  * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
- * @property {(req: import('./stand-in.mjs').Received) => 'hold' | [number, unknown] | undefined} [before] sees each request first
+ * @property {(req: import('./stand-in.mjs').Received) => 'hold' | [number, unknown, Record<string, string>?] | undefined} [before] sees each request first
  *   (a test kills the step there); 'hold' leaves it unanswered and undone, as a request lost with its process;
- *   [status, body] answers it so instead
+ *   [status, body, headers] answers it so instead
  */
 
 /**

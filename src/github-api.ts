@@ -310,13 +310,19 @@ export class GitHubApi {
         if (overLimit)
           throw fail(`the GitHub API answered more than ${GITHUB_BODY_LIMIT / 1024 / 1024} MB, more than any answer the action uses`, 502)
         const ok = (status >= 200 && status < 300) || options.accept?.includes(status)
-        if (ok && !cut) {
-          const data = options.raw && status < 300 ? text : parseJson(text)
+        if (ok) {
+          const data = cut ? undefined : options.raw && status < 300 ? text : parseJson(text)
           // GitHub answers no request with JSON null or with text that is not JSON.
           if (data !== undefined && data !== null) return { status, headers, data }
-          transient = fail(`the GitHub API answered ${status} with a body that is not the JSON it sends`, 502)
-        } else if (ok) transient = fail(`the GitHub API answered ${status}, but ${cut}`, 502)
-        else {
+          transient = fail(
+            cut
+              ? `the GitHub API answered ${status}, but ${cut}`
+              : `the GitHub API answered ${status} with a body that is not the JSON it sends`,
+            502
+          )
+          // A write answered with success was done, whatever became of its body: asking again would do it twice.
+          if (!read) throw transient
+        } else {
           const wait = this.secondaryWait(status, headers)
           if (wait !== undefined && secondary++ < SECONDARY_RETRIES) {
             if (wait > 0) core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)

@@ -186,10 +186,9 @@ export function exchange(url: URL, request: Request): Promise<Outcome> {
     req.on('error', fail)
     req.on('finish', () => (finished = true))
     req.on('socket', socket => {
-      // A reused keep-alive socket is connected already.
+      // A reused keep-alive socket is connected already; a listener left on it would pile up with each reuse.
       if (!socket.connecting) connected = true
-      const event = url.protocol === 'https:' ? 'secureConnect' : 'connect'
-      socket.once(event, () => (connected = true))
+      else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => (connected = true))
     })
     req.on('response', res => {
       response = res
