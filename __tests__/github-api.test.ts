@@ -326,6 +326,39 @@ describe('github-api.ts: pacing by the rate limit', () => {
     expect(pacing.sleeps).toEqual([2000])
     expect(server.requests).toHaveLength(2)
   })
+
+  it('waits a minute for a secondary rate limit that names no wait, as GitHub advises', async () => {
+    const pacing = instant(300)
+    scripted[path] = [
+      [403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes.' }, {}],
+      [200, [{ number: 6 }]]
+    ]
+    expect(await client(pacing).pullRequestForCommit('c')).toBe(6)
+    expect(pacing.sleeps).toEqual([60_000])
+  })
+
+  it('stops with RateLimitError when a secondary limit asks for longer than it may wait, asking nothing more', async () => {
+    scripted[path] = [[429, { message: 'You have exceeded a secondary rate limit' }, { 'retry-after': '600' }]]
+    await expect(client(instant(60)).pullRequestForCommit('c')).rejects.toThrow(RateLimitError)
+    expect(server.requests).toHaveLength(1)
+  })
+})
+
+describe('github-api.ts: a moved repository', () => {
+  it("follows a 301 inside GITHUB_API_URL to the repository's new place", async () => {
+    scripted[`${R}/commits/m/pulls`] = [
+      [301, { message: 'Moved Permanently' }, { Location: `${server.url}/repositories/42/commits/m/pulls` }]
+    ]
+    scripted['/repositories/42/commits/m/pulls'] = [[200, [{ number: 8, merged_at: '2026-11-26T08:00:00Z' }]]]
+    expect(await client().pullRequestForCommit('m')).toBe(8)
+    expect(server.requests.map(r => r.url.split('?')[0])).toEqual([`${R}/commits/m/pulls`, '/repositories/42/commits/m/pulls'])
+  })
+
+  it('never follows a redirect out of GITHUB_API_URL', async () => {
+    scripted[`${R}/commits/n/pulls`] = [[302, {}, { Location: 'http://127.0.0.2:9/elsewhere' }]]
+    await expect(client().pullRequestForCommit('n')).rejects.toThrow(/outside GITHUB_API_URL/)
+    expect(server.requests).toHaveLength(1)
+  })
 })
 
 describe('github-api.ts: github-token goes only to GITHUB_API_URL', () => {

@@ -183,6 +183,8 @@ const realPacing: Pacing = {
 
 /** Attempts of one request that meets a transient failure (5xx, a reset, a time-out, garbage). */
 const ATTEMPTS = 3
+const REDIRECTS = new Set([301, 302, 307, 308])
+const REDIRECTS_FOLLOWED = 3
 /** Secondary rate limits are waited out this often before the request fails. */
 const SECONDARY_RETRIES = 2
 const BACKOFF_BASE_MS = 1000
@@ -286,6 +288,7 @@ export class GitHubApi {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
     core.debug(`GitHub API: ${purpose.what}`)
     let secondary = 0
+    let redirects = 0
     for (let attempt = 1; ; attempt++) {
       await this.waitForBudget()
       this.requests++
@@ -322,8 +325,17 @@ export class GitHubApi {
           )
           // A write answered with success was done, whatever became of its body: asking again would do it twice.
           if (!read) throw transient
+        } else if (read && REDIRECTS.has(status) && headers.location && redirects++ < REDIRECTS_FOLLOWED) {
+          // A renamed or moved repository answers 301 with its new place: followed only inside GITHUB_API_URL.
+          try {
+            url = this.url(new URL(headers.location, url).href)
+          } catch (error) {
+            throw fail((error as Error).message, status)
+          }
+          attempt--
+          continue
         } else {
-          const wait = this.secondaryWait(status, headers)
+          const wait = this.secondaryWait(status, headers, text)
           if (wait !== undefined && secondary++ < SECONDARY_RETRIES) {
             if (wait > 0) core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
             await this.pacing.sleep(wait)
@@ -393,10 +405,23 @@ export class GitHubApi {
   }
 
   /** How long a secondary rate limit (403/429 with retry-after, or the primary one spent) asks to wait. */
-  private secondaryWait(status: number, headers: http.IncomingHttpHeaders): number | undefined {
+  private secondaryWait(status: number, headers: http.IncomingHttpHeaders, body: string): number | undefined {
     if (status !== 403 && status !== 429) return undefined
     const retryAfter = Number(headers['retry-after'])
-    if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.min(retryAfter, this.pacing.maxWaitSeconds) * 1000
+    // GitHub's advice for a secondary limit that names no wait: at least a minute.
+    const seconds =
+      headers['retry-after'] !== undefined && Number.isFinite(retryAfter)
+        ? retryAfter
+        : /secondary rate limit/i.test(githubMessage(body) ?? '')
+          ? 60
+          : undefined
+    if (seconds !== undefined) {
+      if (seconds > this.pacing.maxWaitSeconds)
+        throw new RateLimitError(
+          `GitHub asked to slow down for ${seconds} s (secondary rate limit), longer than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
+        )
+      return seconds * 1000
+    }
     // The primary limit: waitForBudget decides at the next try whether to wait or stop.
     return headers['x-ratelimit-remaining'] === '0' ? 0 : undefined
   }
