@@ -61,21 +61,30 @@ export async function startServer(handler) {
   }
 }
 
-const REQUIRED = ['severity', 'reported_time', 'resolution_time', 'repo_url', 'pr_number']
+/** The fields each endpoint requires, as Hivel's published docs list them. */
+const REQUIRED = {
+  '/api/hooks/v1/incident': ['severity', 'reported_time', 'resolution_time', 'repo_url', 'pr_number'],
+  '/api/hooks/v2/deployment': ['deployment_id', 'event_type', 'status', 'start_time', 'end_time', 'repo_url', 'environment', 'branch']
+}
 
 /**
- * Behaves as Hivel's published docs describe: 401 without a token, 400 when a required field is
- * missing, else 200 with the published (trailing-comma) body and a new incident id.
+ * Behaves as Hivel's published docs describe, for incidents and deployments: 401 without a token
+ * (the deployment API reads X-API-Token only), 400 when a required field is missing, else 200 with
+ * the published bodies: a new incident id (with the docs' trailing comma), or a deployment's id.
  * @type {Handler}
  */
 export function hivel(req, res, count) {
-  if (req.method !== 'POST' || req.url !== '/api/hooks/v1/incident') {
+  const required = req.method === 'POST' ? REQUIRED[/** @type {keyof typeof REQUIRED} */ (req.url)] : undefined
+  const deployment = req.url === '/api/hooks/v2/deployment'
+  if (!required) {
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Not Found"}')
-  } else if (!req.headers.authorization && !req.headers['x-api-token']) {
+  } else if (!req.headers['x-api-token'] && (deployment || !req.headers.authorization)) {
     res.writeHead(401, { 'Content-Type': 'application/json' }).end('{"message":"Unauthorized"}')
-  } else if (!req.json || REQUIRED.some(f => !req.json[f])) {
-    const missing = REQUIRED.filter(f => !req.json?.[f])
+  } else if (!req.json || required.some(f => !req.json[f])) {
+    const missing = required.filter(f => !req.json?.[f])
     res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: `Missing fields: ${missing.join(', ')}` }))
+  } else if (deployment) {
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: 'Success', deployment_id: 1000 + count }))
   } else {
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(`{\n  "message": "Success",\n  "incident_id": "incident-${count}",\n}`)
   }
