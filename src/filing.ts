@@ -260,13 +260,19 @@ export class Filer {
   }
 
   private dryRun(item: Item, onFiled: () => void): Outcome {
-    const headers = Object.keys(authHeaders('', this.filing.delivery.authHeader)).map(h => `${h}: ***`)
+    const headers = Object.keys(authHeaders('', this.deliveryOf(item).authHeader)).map(h => `${h}: ***`)
     const url = `${this.filing.delivery.baseUrl}${kindOf(item).path}`
     this.log(
       `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(payloadOf(item), null, 2)}`
     )
     onFiled()
     return { status: 'dry run' }
+  }
+
+  /** How a record is sent: a deployment with its own key, in the one header Hivel's deployment API reads. */
+  private deliveryOf(item: Item): Delivery {
+    const { delivery, deploymentToken } = this.filing
+    return isIncident(item) ? delivery : { ...delivery, token: deploymentToken ?? delivery.token, authHeader: 'x-api-token' }
   }
 
   private log(message: string): void {
@@ -280,11 +286,12 @@ export class Filer {
     const kind = kindOf(item)
     const payload = payloadOf(item)
     const key = keyOf(item)
-    const token = isIncident(item) ? filing.delivery.token : (filing.deploymentToken ?? filing.delivery.token)
+    const delivery = this.deliveryOf(item)
+    const token = delivery.token
     this.log(`Sending the ${kind.name} to ${filing.delivery.baseUrl}${kind.path}: ${JSON.stringify(payload)}`)
     let id: string
     try {
-      id = await send(kind, payload, { ...filing.delivery, token, stopped: () => !!filing.stop.reason })
+      id = await send(kind, payload, { ...delivery, stopped: () => !!filing.stop.reason })
     } catch (error) {
       const problem = clean((error as Error).message, [token], 4000)
       const sent = error instanceof DeliveryError ? error.sent : 'maybe'
