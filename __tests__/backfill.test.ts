@@ -272,6 +272,51 @@ describe('backfill: a team loads its history in one run', () => {
     }
   })
 
+  it('with backfill-deployments, sends every completed deploy run in the window as a deployment before the incidents, each once', async () => {
+    const data = history()
+    const first = await backfillRun(data, { 'backfill-deployments': 'true', 'deployment-api-token': 'hvl_deploymentKey' })
+    expect(first.result.code).toBe(0)
+    const paths = hivelServer.requests.map(r => r.url)
+    // Runs 205 to 209 finished in the window (206 was cancelled: a deployment too); 203 and 204 did not.
+    expect(paths).toEqual([...Array(5).fill('/api/hooks/v2/deployment'), ...Array(3).fill('/api/hooks/v1/incident')])
+    const deployments = hivelServer.requests.filter(r => r.url === '/api/hooks/v2/deployment')
+    expect(deployments.map(r => [r.json.deployment_id, r.json.status])).toEqual(
+      expect.arrayContaining([
+        [`${REPO}/actions/runs/209/attempts/1`, 'success'],
+        [`${REPO}/actions/runs/208/attempts/1`, 'failed'],
+        [`${REPO}/actions/runs/207/attempts/1`, 'success'],
+        [`${REPO}/actions/runs/206/attempts/1`, 'cancelled'],
+        [`${REPO}/actions/runs/205/attempts/1`, 'failed']
+      ])
+    )
+    expect(deployments.find(r => r.json.deployment_id === `${REPO}/actions/runs/208/attempts/1`)?.json).toEqual({
+      deployment_id: `${REPO}/actions/runs/208/attempts/1`,
+      event_type: 'completed',
+      status: 'failed',
+      start_time: '2026-11-25T09:55:00Z',
+      end_time: '2026-11-25T10:00:00Z',
+      repo_url: `https://github.com/${REPO}`,
+      environment: 'production',
+      branch: 'main',
+      commit_hash: sha(208),
+      pr_number: '41',
+      logs_url: `https://github.com/${REPO}/actions/runs/208`
+    })
+    // The deployment key, in the one header the deployment API reads; never the incident key or the GitHub token.
+    for (const r of deployments) {
+      expect(r.headers['x-api-token']).toBe('hvl_deploymentKey')
+      expect(r.headers.authorization).toBeUndefined()
+    }
+    expect(first.result.summary).toContain('Deployments: 5 found, 5 filed.')
+    expect(Object.keys(first.github.ledger().deployments)).toHaveLength(5)
+
+    hivelServer.requests.length = 0
+    const second = await backfillRun(after(data, first), { 'backfill-deployments': 'true' })
+    expect(second.result.code).toBe(0)
+    expect(hivelServer.requests).toEqual([])
+    expect(second.result.summary).toContain('Deployments: 5 found, 5 already filed.')
+  })
+
   it('waits for a rate limit that resets soon, then finishes', async () => {
     const ran = await backfillRun(
       { ...history(), rateLimit: { remaining: 3, reset: Math.floor(Date.now() / 1000) + 2 } },

@@ -274,7 +274,8 @@ const wildInput: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   'deployment-api-token': fc.oneof(fc.constant('hvl_deploy'), anyText),
   environment: fc.oneof(fc.constantFrom('production', 'staging', ' dev '), fc.string({ maxLength: 300 }), anyText),
   image: fc.oneof(word, fc.string({ maxLength: 300 }), anyText),
-  'deploy-jobs': listText
+  'deploy-jobs': listText,
+  'backfill-deployments': booleanText
 }
 
 /** Raw inputs as readInputs gives them: any subset, each any text of its kind. */

@@ -42,7 +42,8 @@ describe('schema.ts: defaults', () => {
       'backfill-issues': true,
       'backfill-reverts': true,
       'backfill-concurrency': 4,
-      deployments: false
+      deployments: false,
+      'backfill-deployments': false
     })
   })
 })

@@ -55,7 +55,7 @@ export function sentSpans(entries: Entry[], dryRun: boolean): Span[] {
 /** Writes the summary of a backfill. */
 export async function writeBackfillSummary(
   entries: Entry[],
-  window: { since: Date; until: Date; dryRun: boolean; stopped?: string; requests: string }
+  window: { since: Date; until: Date; dryRun: boolean; stopped?: string; requests: string; deployed?: string }
 ): Promise<void> {
   const totals = tallyText(entries, ' · ')
   const spans = sentSpans(entries, window.dryRun)
@@ -74,6 +74,7 @@ export async function writeBackfillSummary(
     ...(already ? ['', `Not counted above: ${already} already filed by an earlier run, which Hivel has counted since.`] : []),
     ...(chart ? ['', chart] : []),
     '',
+    ...(window.deployed ? [escapeCell(window.deployed), ''] : []),
     `GitHub API: ${escapeCell(window.requests)}.`,
     '',
     '#### Every incident found',

@@ -5,18 +5,19 @@
  */
 import * as core from '@actions/core'
 import { findPullRequest, layOver, RunEnv } from './context.js'
-import { failsStep, Filer, Filing, Outcome } from './filing.js'
+import { buildDeployment, DeploymentDraft, DeploymentPayload } from './deployment.js'
+import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
 import { writeBackfillSummary } from './backfill-report.js'
 import { guard } from './report.js'
 import { InputError, Settings } from './schema.js'
-import { outageEndingWith, deploymentOutageDraft } from './situations/deployment.js'
+import { outageEndingWith, deploymentOutageDraft, statusDeployment } from './situations/deployment.js'
 import { ContextError, Draft, fromEvent, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
 import { revertProviderId, revertSituation } from './situations/revert.js'
-import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
+import { outageDraft, outageEndingAt, runDeployment } from './situations/workflow-run.js'
 import { pool } from './pool.js'
 import { remainingProblems } from './live.js'
 import type { Stop } from './stop.js'
@@ -100,6 +101,7 @@ const login = (user: { login: string } | null | undefined) => (user ? { login: u
 const slimRun = (r: Run): Run => ({
   id: r.id,
   name: r.name,
+  run_number: r.run_number,
   run_attempt: r.run_attempt,
   status: r.status,
   conclusion: r.conclusion,
@@ -117,6 +119,7 @@ const slimRun = (r: Run): Run => ({
 const slimDeployment = (d: Deployment): Deployment => ({
   id: d.id,
   sha: d.sha,
+  ref: d.ref,
   environment: d.environment,
   created_at: d.created_at,
   creator: login(d.creator)
@@ -138,7 +141,14 @@ async function runsOf(api: GitHubApi, workflowId: number, branch: string, since:
 }
 
 /** The outages of the named workflows on the branch, each ended by a success in the window. */
-async function fromWorkflows(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+async function fromWorkflows(
+  settings: Settings,
+  since: Date,
+  until: Date,
+  env: RunEnv,
+  api: GitHubApi,
+  deploys: DeploymentDraft[]
+): Promise<Entry[]> {
   const names = settings['backfill-workflows'] ?? []
   if (!names.length) return []
   const workflows = await api.workflows()
@@ -157,6 +167,12 @@ async function fromWorkflows(settings: Settings, since: Date, until: Date, env: 
     if (read.has(workflow.id)) continue
     read.add(workflow.id)
     const runs = await runsOf(api, workflow.id, branch, since, until, settings)
+    if (settings['backfill-deployments']) {
+      for (const run of runs.filter(r => inWindow(r.updated_at, since, until))) {
+        const deployed = runDeployment({ ...run, name: run.name || workflow.name }, env)
+        if (!isSkip(deployed)) deploys.push(deployed)
+      }
+    }
     for (const [i, run] of runs.entries()) {
       if (run.conclusion !== 'success' || !inWindow(run.updated_at, since, until)) continue
       const recovering = { ...run, name: run.name || workflow.name }
@@ -168,7 +184,14 @@ async function fromWorkflows(settings: Settings, since: Date, until: Date, env: 
 }
 
 /** The outages of the named environments, each ended by a successful deployment in the window. */
-async function fromEnvironments(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+async function fromEnvironments(
+  settings: Settings,
+  since: Date,
+  until: Date,
+  env: RunEnv,
+  api: GitHubApi,
+  deploys: DeploymentDraft[]
+): Promise<Entry[]> {
   const entries: Entry[] = []
   // Each deployment's status is asked once, however many outages look at it.
   const statuses = new Map<number, Promise<DeploymentStatus | undefined>>()
@@ -186,6 +209,15 @@ async function fromEnvironments(settings: Settings, since: Date, until: Date, en
       if (Date.parse(deployment.created_at) < since.getTime()) {
         const state = (await latest(deployment.id))?.state
         if (state === 'success' || state === 'inactive' || ++beforeWindow >= settings['look-back'].runs) break
+      }
+    }
+    if (settings['backfill-deployments']) {
+      for (const deployment of deployments.filter(d => inWindow(d.created_at, since, until))) {
+        const status = await latest(deployment.id)
+        // A success replaced by a newer one reads inactive now: the deployment is its success.
+        const final = status?.state === 'inactive' ? await api.successStatus(deployment.id) : status
+        const deployed = final && statusDeployment({ deployment, status: final }, env)
+        if (deployed && !isSkip(deployed)) deploys.push(deployed)
       }
     }
     for (const [i, deployment] of deployments.entries()) {
@@ -251,21 +283,64 @@ async function prepare(entries: Entry[], settings: Settings, now: Date, api: Git
  */
 const LEDGER_BATCH = 16
 
-/** Files the ready entries through the ledger, a batch per commit and backfill-concurrency at a time, until done or stopped. */
-async function fileAll(entries: Entry[], settings: Settings, filer: Filer, stop: Stop): Promise<void> {
-  const ready = entries.filter(e => e.built && !e.outcome)
-  const items = ready.map(e => ({ built: e.built as Built, thread: e.draft.thread }))
+/** A record a backfill files, and what became of it. */
+type Filed = { outcome?: Outcome | { status: 'cannot file'; problem: string } }
+
+/**
+ * Files the ready records (an item and no outcome yet) through the ledger, a batch per commit and
+ * backfill-concurrency at a time, until done or stopped; each gets its outcome.
+ */
+async function fileAll<T extends Filed>(
+  records: T[],
+  itemOf: (r: T) => Item | undefined,
+  settings: Settings,
+  filer: Filer,
+  stop: Stop
+): Promise<void> {
+  const ready = records.filter(r => itemOf(r) && !r.outcome)
+  const items = ready.map(r => itemOf(r) as Item)
   await filer.readEarlierRecords(items)
-  const batches: { entries: Entry[]; outcomes: Outcome[] }[] = []
+  const batches: { records: T[]; outcomes: Outcome[] }[] = []
   for (let i = 0; i < ready.length && !stop.reason; i += LEDGER_BATCH) {
     const batch = ready.slice(i, i + LEDGER_BATCH)
     const outcomes = await filer.file(items.slice(i, i + LEDGER_BATCH), undefined, settings['backfill-concurrency'])
-    batches.push({ entries: batch, outcomes })
-    batch.forEach((e, j) => (e.outcome = outcomes[j]))
+    batches.push({ records: batch, outcomes })
+    batch.forEach((r, j) => (r.outcome = outcomes[j]))
   }
   await filer.confirm()
   // A confirmation that could not be written rewrites its outcomes.
-  for (const { entries: batch, outcomes } of batches) batch.forEach((e, j) => (e.outcome = outcomes[j]))
+  for (const { records: batch, outcomes } of batches) batch.forEach((r, j) => (r.outcome = outcomes[j]))
+}
+
+/** A deployment a backfill found (backfill-deployments), and what became of it. */
+interface DeploymentEntry extends Filed {
+  draft: DeploymentDraft
+  payload?: DeploymentPayload
+}
+
+/** Gives each deployment its pull request (asked once per commit) and its payload, or the reason it cannot be sent. */
+async function prepareDeployments(found: DeploymentEntry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
+  await pool(found, settings['backfill-concurrency'], stop, async entry => {
+    const { draft } = entry
+    if (!draft.prNumber && draft.commit) {
+      const shim: Draft = { defaults: {}, prSha: draft.commit }
+      try {
+        await findPullRequest(shim, api, undefined)
+      } catch (error) {
+        if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
+        if (!(error instanceof GitHubApiError)) throw error
+        entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}; a re-run of the backfill sends it.` }
+        return
+      }
+      draft.prNumber = shim.defaults.prNumber?.value
+    }
+    try {
+      entry.payload = buildDeployment(settings, draft, now)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
+    }
+  })
 }
 
 /** Keeps the first entry of each provider id: one outage found twice (pages that shift while read) is filed once. */
@@ -281,24 +356,24 @@ function unique(entries: Entry[]): Entry[] {
 }
 
 /** What the failed outcomes of a backfill mean and what to do, one sentence per kind. */
-function failedText(entries: Entry[]): string | undefined {
+function failedText(entries: Filed[], noun: 'incidents' | 'deployments'): string | undefined {
   const count = (status: Outcome['status']) => entries.filter(e => e.outcome && e.outcome.status === status && failsStep(e.outcome)).length
   const parts = [
     [count('failed'), 'could not be delivered (Hivel refused them or did not take them): a re-run sends them again'],
     [count('not sent'), 'were not sent: a re-run sends them'],
     [
       count('unsure'),
-      'are unsure (Hivel may have them): look for their provider ids in Hivel and run again with resend: for those it lacks'
+      `are unsure (Hivel may have them): look for their ${noun === 'incidents' ? 'provider ids' : 'deployment ids'} in Hivel and run again with resend: for those it lacks`
     ],
     [count('not recorded'), 'were filed but the ledger could not record them: no run sends them again']
   ].filter(([n]) => n) as [number, string][]
   return parts.length
-    ? `Of ${entries.length} incidents, ${parts.map(([n, what]) => `${n} ${what}`).join('; ')} (see the job summary).`
+    ? `Of ${entries.length} ${noun}, ${parts.map(([n, what]) => `${n} ${what}`).join('; ')} (see the job summary).`
     : undefined
 }
 
 /** Counts by status, "500 found, 480 filed, 20 already filed", for the log and the summary. */
-export function tallyText(entries: Entry[], separator = ', '): string {
+export function tallyText(entries: Filed[], separator = ', '): string {
   const counts: Record<string, number> = { found: entries.length }
   for (const e of entries) if (e.outcome) counts[e.outcome.status] = (counts[e.outcome.status] ?? 0) + 1
   return Object.entries(counts)
@@ -322,24 +397,33 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     `Backfill of ${since.toISOString()} to ${until.toISOString()}${filing.dryRun ? ' (dry run: nothing is sent or recorded)' : ''}.`
   )
   const entries: Entry[] = []
+  const deploys: DeploymentDraft[] = []
+  let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
   let stopped: string | undefined
   try {
     const found = [
       ...(settings['backfill-issues'] ? await fromIssues(settings, since, until, env, api) : []),
-      ...(await fromWorkflows(settings, since, until, env, api)),
-      ...(await fromEnvironments(settings, since, until, env, api)),
+      ...(await fromWorkflows(settings, since, until, env, api, deploys)),
+      ...(await fromEnvironments(settings, since, until, env, api, deploys)),
       ...(settings['backfill-reverts'] ? await fromReverts(settings, since, until, env, api) : [])
     ]
     for (const entry of found)
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
     found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
     entries.push(...unique(found))
-    core.info(`Found ${entries.length} incident${entries.length === 1 ? '' : 's'} in the window.`)
+    // One deployment listed twice (pages that shift while read) is sent once.
+    deployments = [...new Map(deploys.map(d => [d.deploymentId, d])).values()].map(draft => ({ draft }))
+    core.info(
+      `Found ${entries.length} incident${entries.length === 1 ? '' : 's'}${settings['backfill-deployments'] ? ` and ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}` : ''} in the window.`
+    )
     // The ledger is a backfill's record: a comment on each old thread would cost a request and notify its people.
     const filer = await Filer.open({ ...filing, quiet: true, comments: false }, api)
+    // The deployments first: Hivel counts each failure against the deployments it already has.
+    await prepareDeployments(deployments, settings, now, api, filing.stop)
+    await fileAll(deployments, d => d.payload && { deployment: d.payload }, settings, filer, filing.stop)
     await prepare(entries, settings, now, api, filing.stop)
-    await fileAll(entries, settings, filer, filing.stop)
+    await fileAll(entries, e => e.built && { built: e.built, thread: e.draft.thread }, settings, filer, filing.stop)
   } catch (error) {
     if (!(error instanceof RateLimitError)) throw error
     filing.stop.request(clean(error.message, []))
@@ -350,7 +434,8 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     stopped = `${filing.stop.reason}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
   }
   const requests = requestsText(api, entries.filter(e => e.outcome?.status === 'filed' || e.outcome?.status === 'dry run').length)
-  core.info(`Backfill done: ${tallyText(entries)}. GitHub API: ${requests}.`)
+  const deployed = settings['backfill-deployments'] ? `Deployments: ${tallyText(deployments)}.` : undefined
+  core.info(`Backfill done: ${tallyText(entries)}.${deployed ? ` ${deployed}` : ''} GitHub API: ${requests}.`)
   const filed = entries.filter(e => e.outcome?.status === 'filed')
   guard('set the outputs', () => {
     core.setOutput('filed', String(filed.length))
@@ -365,7 +450,7 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
       )
     )
   })
-  await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped, requests })
-  const failed = failedText(entries)
-  if (stopped || failed) throw new ContextError([stopped, failed].filter(Boolean).join(' '))
+  await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped, requests, deployed })
+  const failed = [failedText(deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
+  if (stopped || failed.length) throw new ContextError([stopped, ...failed].filter(Boolean).join(' '))
 }

@@ -67,7 +67,7 @@ export function readEvent(path: string | undefined): EventPayload {
   try {
     const event: unknown = JSON.parse(readFileSync(path, 'utf8'))
     // JSON null or a list is no payload: read as one without its object.
-    return typeof event === 'object' && event !== null && !Array.isArray(event) ? (event) : {}
+    return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : {}
   } catch (error) {
     core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`)
     return {}

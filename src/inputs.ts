@@ -42,7 +42,8 @@ export const INPUT_NAMES = [
   'deployment-api-token',
   'environment',
   'image',
-  'deploy-jobs'
+  'deploy-jobs',
+  'backfill-deployments'
 ] as const satisfies readonly InputName[]
 
 const SECRET_INPUTS: readonly InputName[] = ['api-token', 'deployment-api-token', 'github-token']

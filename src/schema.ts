@@ -395,7 +395,8 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       'deployment-api-token': v.optional(apiToken),
       environment: v.optional(limited),
       image: v.optional(limited),
-      'deploy-jobs': v.optional(list)
+      'deploy-jobs': v.optional(list),
+      'backfill-deployments': v.optional(boolean, 'false')
     }),
     v.forward(
       v.partialCheck(
