@@ -243,7 +243,8 @@ export class Filer {
   }
 
   private fromEntry(item: Item, entry: LedgerEntry): Outcome {
-    if (entry.state === 'filed') return { status: 'already filed', incidentId: entry.incident_id ?? '', recordUrl: entry.record }
+    if (entry.state === 'filed')
+      return { status: 'already filed', incidentId: isIncident(item) ? (entry.incident_id ?? '') : idOf(item), recordUrl: entry.record }
     if (entry.state === 'sending')
       return { status: 'in progress', problem: `Being sent by ${entry.run} (reserved at ${entry.at}), which reports it.` }
     return { status: 'unsure', before: true, problem: unsureText(item, entry.why ?? 'an earlier run could not tell') }
@@ -309,7 +310,8 @@ export class Filer {
       thread && comments && isIncident(item)
         ? await comments.write(thread, item.built.payload, id, filing.runUrl).catch(e => this.noComment(thread, e))
         : undefined
-    ledger?.settle(key, 'filed', { incident_id: id, record: recordUrl })
+    // A deployment's key is its id: nothing more to record.
+    ledger?.settle(key, 'filed', isIncident(item) ? { incident_id: id, record: recordUrl } : {})
     return { status: 'filed', incidentId: id, recordUrl }
   }
 

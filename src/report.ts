@@ -181,7 +181,9 @@ export async function writeDeploymentSummary(payload: DeploymentPayload, outcome
     ...Object.entries(payload).map(([field, value]) => `| ${field} | ${escapeCell(String(value))} |`),
     ...('problem' in outcome
       ? ['', `> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`]
-      : [])
+      : []),
+    // The incident's summary may follow.
+    ''
   ]
   await writeMarkdown(lines.join('\n'))
 }
