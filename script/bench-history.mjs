@@ -305,3 +305,137 @@ export function backfillHistory() {
     incidents: 500
   }
 }
+
+/** A commit sha of pull request n: 0 its merge (or squashed) commit on the branch it went into, k ≥ 1 its own k-th commit. */
+const commitSha = (/** @type {number} */ n, /** @type {number} */ k) => `${n}`.padStart(20, 'c') + `${k}`.padStart(20, 'd')
+
+/**
+ * The closed pull requests and main's commits of a window of merged pull requests, as the pulls
+ * and commits lists serve them, with reverts of the three kinds GitHub histories hold: GitHub's
+ * Revert button ("Reverts owner/repo#N", a revert-N-… branch), `git revert` with its message in
+ * the body, and `git revert` only in a commit (title, body and branch say nothing). A quarter of
+ * the reverts revert a pull request merged before the window. Some pull requests undo a commit of
+ * their own branch before they are merged (no incident), and some are closed unmerged. Merges
+ * alternate between a squash (one commit on main) and a merge commit (the branch's commits and
+ * the merge on main). Every number and time is fixed, so runs ask exactly the same requests.
+ * @param {{ since: string, until: string, merged: number, reverts: number, undos: number, first?: number }} plan
+ *   merged: pull requests merged in the window, reverts and undos among them; first: the first number
+ */
+export function revertHistory({ since, until, merged, reverts, undos, first = 5001 }) {
+  const start = Date.parse(since)
+  const step = (Date.parse(until) - start) / (merged + 1)
+  const at = (/** @type {number} */ ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  /** @type {import('./history-stand-in.mjs').PullData[]} */
+  const pulls = []
+  /** @type {Record<number, import('./history-stand-in.mjs').CommitData[]>} */
+  const pullCommits = {}
+  /** @type {import('./history-stand-in.mjs').CommitData[]} */
+  const main = []
+  const commit = (/** @type {string} */ sha, /** @type {string} */ message, /** @type {number} */ ms) => ({
+    sha,
+    commit: { message, committer: { date: at(ms) } }
+  })
+  let number = first
+  /**
+   * A pull request merged (or, with merged false, closed) at ms, its commits and what it put on main.
+   * @param {number} ms
+   * @param {{ title: string, body: string, branch: string, messages: string[], squash: boolean, merged?: boolean, labels?: string[] }} pr
+   */
+  const add = (ms, { title, body, branch, messages, squash, merged = true, labels = [] }) => {
+    const n = number++
+    const own = messages.map((message, k) => commit(commitSha(n, k + 1), message, ms - (messages.length - k) * 600_000))
+    pullCommits[n] = own
+    const [subject, ...rest] = messages[0].split('\n')
+    // GitHub's squash message: a single commit's own message, or the title and every commit's message.
+    const squashed = messages.length === 1 ? [subject, rest.join('\n').trim()] : [title, messages.map(m => `* ${m}`).join('\n\n')]
+    if (merged && squash) main.push(commit(commitSha(n, 0), `${squashed[0]} (#${n})\n\n${squashed[1]}`.trim(), ms))
+    if (merged && !squash) main.push(...own, commit(commitSha(n, 0), `Merge pull request #${n} from ${REPO.split('/')[0]}/${branch}\n\n${title}`, ms))
+    pulls.push({
+      number: n,
+      html_url: `https://github.com/${REPO}/pull/${n}`,
+      title,
+      body,
+      state: 'closed',
+      updated_at: at(ms),
+      merged_at: merged ? at(ms) : null,
+      merge_commit_sha: merged ? commitSha(n, 0) : null,
+      user: { login: 'mona' },
+      labels: labels.map(name => ({ name })),
+      head: { ref: branch, sha: own[own.length - 1].sha },
+      base: { ref: 'main', repo: { full_name: REPO, default_branch: 'main' } }
+    })
+    return n
+  }
+  const change = (/** @type {number} */ ms, /** @type {number} */ i) =>
+    add(ms, {
+      title: `Change ${i}`,
+      body: `Ships change ${i}.`,
+      branch: `change-${i}`,
+      messages: [`Change ${i}`, `Review fixes for change ${i}`],
+      squash: i % 2 === 0
+    })
+  // Reverted by a quarter of the reverts: merged before the window, so neither list holds them.
+  const older = Array.from({ length: Math.ceil(reverts / 4) }, (_, i) => change(start - (i + 1) * step, i))
+  /** Plain changes merged in the window, the others reverted. */
+  const changes = []
+  const every = Math.floor(merged / reverts)
+  /** @type {number[]} */
+  const reverted = []
+  /** @type {number[]} */
+  const undone = []
+  for (let i = 0; i < merged; i++) {
+    const ms = start + (i + 1) * step
+    const j = Math.floor(i / every)
+    if (i % every === every - 1 && j < reverts) {
+      const target = j % 4 === 3 ? older[Math.floor(j / 4)] : changes[changes.length - 2]
+      const title = pulls.find(p => p.number === target)?.title
+      const message = `Revert "${title}"\n\nThis reverts commit ${commitSha(target, 0)}.`
+      const squash = j % 2 === 0
+      const labels = j % 2 ? ['severity:high'] : []
+      const kinds = [
+        { title: `Revert "${title}"`, body: `Reverts ${REPO}#${target}`, branch: `revert-${target}-change`, messages: [message] },
+        { title: `Revert "${title}"`, body: message, branch: `undo-${target}`, messages: [message] },
+        // A later commit on the branch: the revert is neither its merge nor its head.
+        {
+          title: `Back out ${title}`,
+          body: 'Checkout broke in the EU.',
+          branch: `back-out-${target}`,
+          messages: [message, 'Keep the new config key']
+        }
+      ]
+      reverted.push(add(ms, { ...kinds[j % 3], squash, labels }))
+    } else if (i % every === Math.floor(every / 2) && undone.length < undos) {
+      const n = number
+      const wip = `Revert "WIP: cache per region"\n\nThis reverts commit ${commitSha(n, 1)}.`
+      undone.push(
+        add(ms, {
+          title: `Cache tax rates ${i}`,
+          // One in three says so in its body too, as a revert's body would.
+          body: undone.length % 3 === 2 ? wip : 'Caches tax rates per region.',
+          branch: `tax-cache-${i}`,
+          messages: ['WIP: cache per region', wip, 'Cache tax rates per region'],
+          squash: undone.length % 2 === 0
+        })
+      )
+    } else changes.push(change(ms, i))
+    if (i % 10 === 5) add(ms + step / 2, { title: `Try ${i}`, body: '', branch: `try-${i}`, messages: [`Try ${i}`], squash: true, merged: false })
+  }
+  const newest = (/** @type {{ at: string }} */ a, /** @type {{ at: string }} */ b) => Date.parse(b.at) - Date.parse(a.at)
+  return {
+    history: {
+      pullRequests: pulls
+        .map(p => ({ p, at: p.updated_at }))
+        .sort(newest)
+        .map(x => x.p),
+      pullCommits,
+      commits: {
+        main: main
+          .map(c => ({ c, at: c.commit.committer.date }))
+          .sort(newest)
+          .map(x => x.c)
+      }
+    },
+    reverts: reverted,
+    undos: undone
+  }
+}
