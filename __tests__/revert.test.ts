@@ -36,7 +36,7 @@ const addEuCheckout = pull(203, { title: 'Add EU checkout', body: 'Adds the EU c
 
 /** A GitHub API answering from tables, recording each call. */
 function fakeApi(
-  answers: { pulls?: Record<string, Pull | Error>; commits?: Record<number, string[]>; ofCommit?: Record<string, number> } = {}
+  answers: { pulls?: Record<string, Pull | Error>; commits?: Record<number, string[]>; ofCommit?: Record<string, Pull> } = {}
 ) {
   const calls: string[] = []
   const api = {
@@ -49,7 +49,7 @@ function fakeApi(
       return answer
     },
     pullCommitMessages: async (number: number) => (calls.push(`commits of #${number}`), answers.commits?.[number] ?? []),
-    pullRequestForCommit: async (sha: string) => (calls.push(`pull of ${sha.slice(0, 7)}`), answers.ofCommit?.[sha])
+    pullForCommit: async (sha: string) => (calls.push(`pull of ${sha.slice(0, 7)}`), answers.ofCommit?.[sha])
   }
   return { api, calls }
 }
@@ -89,8 +89,8 @@ describe('a merged revert files the change it reverts', () => {
     expect(calls).toEqual(['pull acme/shop#203'])
   })
 
-  it('files a `git revert` pull request through the pull request of the commit its body names', async () => {
-    const { api, calls } = fakeApi({ pulls: { 'acme/shop#203': addEuCheckout }, ofCommit: { [SHA]: 203 } })
+  it('files a `git revert` pull request through the pull request of the commit its body names, given whole', async () => {
+    const { api, calls } = fakeApi({ ofCommit: { [SHA]: addEuCheckout } })
     const revert = buttonRevert({
       body: `Revert "Add EU checkout"\n\nThis reverts commit ${SHA}.`,
       head: { ref: 'undo-eu-checkout' }
@@ -103,18 +103,31 @@ describe('a merged revert files the change it reverts', () => {
         repoUrl: { value: 'https://github.com/acme/shop', source: 'GitHub API' }
       }
     })
-    expect(calls).toEqual(['pull of 5a1b2c3', 'pull acme/shop#203'])
+    expect(calls).toEqual(['pull of 5a1b2c3'])
   })
 
   it("reads the revert's commits when its body and branch name nothing", async () => {
     const { api, calls } = fakeApi({
-      pulls: { 'acme/shop#203': addEuCheckout },
       commits: { 215: ['Fix typo', `Revert "Add EU checkout"\n\nThis reverts commit ${SHA}.\n`] },
-      ofCommit: { [SHA]: 203 }
+      ofCommit: { [SHA]: addEuCheckout }
     })
     const found = await revertSituation(buttonRevert({ body: '', head: { ref: 'undo-eu-checkout' } }), live, where, api)
     expect(found).toMatchObject({ defaults: { prNumber: { value: '203' } }, thread: 215 })
-    expect(calls).toEqual(['commits of #215', 'pull of 5a1b2c3', 'pull acme/shop#203'])
+    expect(calls).toEqual(['commits of #215', 'pull of 5a1b2c3'])
+  })
+
+  it('asks nothing a backfill already listed: the commit from the branch list, the pull requests by number and commit', async () => {
+    const backfill = { severityInput: false, backfill: true }
+    const listed = { byNumber: new Map([[203, addEuCheckout]]), byCommit: new Map([[SHA, addEuCheckout]]) }
+    const quiet = buttonRevert({ title: 'Back out EU checkout', body: 'Broke checkout.', head: { ref: 'back-out' } })
+    for (const [revert, known] of [
+      [buttonRevert(), listed],
+      [quiet, { ...listed, commit: SHA }]
+    ] as const) {
+      const { api, calls } = fakeApi()
+      expect(await revertSituation(revert, backfill, where, api, known)).toMatchObject({ defaults: { prNumber: { value: '203' } } })
+      expect(calls).toEqual([])
+    }
   })
 
   it("blames another repository's pull request in that repository, keeping the record on the revert", async () => {
@@ -175,6 +188,20 @@ describe('what is not an incident is skipped with a notice', () => {
       {},
       'Pull request https://github.com/acme/shop/pull/215 reverts commit 5a1b2c3, which belongs to no pull request: nothing to blame, no incident.',
       ['pull of 5a1b2c3']
+    ],
+    [
+      'a pull request that reverts a commit of its own branch (work undone before the merge), named in its body',
+      pull(71, { title: 'Cache tax rates', body: `This reverts commit ${SHA}.`, head: { ref: 'tax-cache' } }),
+      { ofCommit: { [SHA]: pull(71) } },
+      'Pull request https://github.com/acme/shop/pull/71 reverts commit 5a1b2c3 of its own branch: work undone before the merge, not a change that failed, so no incident.',
+      ['pull of 5a1b2c3']
+    ],
+    [
+      'a pull request that reverts a commit of its own branch, found in its commits',
+      pull(71, { title: 'Cache tax rates', body: 'Caches tax rates.', head: { ref: 'tax-cache' } }),
+      { commits: { 71: ['WIP', `Revert "WIP"\n\nThis reverts commit ${SHA}.`] }, ofCommit: { [SHA]: pull(71) } },
+      'Pull request https://github.com/acme/shop/pull/71 reverts commit 5a1b2c3 of its own branch: work undone before the merge, not a change that failed, so no incident.',
+      ['commits of #71', 'pull of 5a1b2c3']
     ],
     [
       "a revert of a revert, by its title (the Revert button's re-land)",

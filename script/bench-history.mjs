@@ -379,7 +379,7 @@ export function revertHistory({ since, until, merged, reverts, undos, first = 50
   /** Plain changes merged in the window, the others reverted. */
   const changes = []
   const every = Math.floor(merged / reverts)
-  /** @type {number[]} */
+  /** @type {{ number: number, reverts: number }[]} */
   const reverted = []
   /** @type {number[]} */
   const undone = []
@@ -403,7 +403,7 @@ export function revertHistory({ since, until, merged, reverts, undos, first = 50
           messages: [message, 'Keep the new config key']
         }
       ]
-      reverted.push(add(ms, { ...kinds[j % 3], squash, labels }))
+      reverted.push({ number: add(ms, { ...kinds[j % 3], squash, labels }), reverts: target })
     } else if (i % every === Math.floor(every / 2) && undone.length < undos) {
       const n = number
       const wip = `Revert "WIP: cache per region"\n\nThis reverts commit ${commitSha(n, 1)}.`
