@@ -1,6 +1,11 @@
-/** situations/revert.ts: a merged revert files the change it reverts, with a stand-in GitHub API (and the real client for failures). */
+/**
+ * situations/revert.ts: a merged revert files the change it reverts, with a stand-in GitHub API (and the real client for
+ * failures), and the built action on closed pull requests served by the history stand-in.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { githubApi, Server, startServer } from '../__fixtures__/action.js'
+import { githubApi, REPO, Server, startServer, useHivel } from '../__fixtures__/action.js'
+import { runOnHistory } from '../__fixtures__/history.js'
+import { commitSha, revertHistory } from '../script/bench-history.mjs'
 import { GitHubApi, Pull } from '../src/github-api.js'
 import { revertedCommit, RevertOptions, revertedIn, revertSituation } from '../src/situations/revert.js'
 
@@ -354,5 +359,47 @@ describe('when GitHub will not give the reverted pull request', () => {
       "Could not read pull request acme/payments#88: GitHub answered 404 Not Found (not found, which is also how GitHub answers a token without access). Add `pull-requests: read` to the job's `permissions:`. Pull request acme/payments#88 is in another repository: the workflow's own token reads only acme/shop, so pass a github-token that can read acme/payments"
     )
     expect(server.requests.map(r => `${r.method} ${r.url}`)).toEqual(['GET /repos/acme/payments/pulls/88'])
+  })
+})
+
+describe('the built action on a closed pull request (Node 24)', () => {
+  const hivelServer = useHivel()
+  // A revert of each kind (the Revert button, `git revert` in the body, `git revert` only in a commit) and two undos.
+  const plan = revertHistory({ since: '2026-11-01T00:00:00Z', until: '2026-11-30T00:00:00Z', merged: 36, reverts: 3, undos: 2 })
+  const closed = (number: number) => {
+    const pull_request = plan.history.pullRequests.find(p => p.number === number)
+    return runOnHistory(plan.history, hivelServer.url, {
+      eventName: 'pull_request',
+      event: { action: 'closed', number, pull_request },
+      inputs: { record: 'false' }
+    })
+  }
+  const path = (url: string) => url.replace(`GET /repos/${REPO}`, '').split('?')[0]
+  const merge = (n: number) => plan.history.pullRequests.find(p => p.number === n)?.merge_commit_sha
+
+  it.each([
+    ['the Revert button', 0, (n: number) => [`/pulls/${n}`]],
+    ['`git revert` in the body', 1, (n: number) => [`/commits/${merge(n)}/pulls`]],
+    ['`git revert` only in a commit', 2, (n: number, revert: number) => [`/pulls/${revert}/commits`, `/commits/${merge(n)}/pulls`]]
+  ])(
+    "files a revert by %s, reading the reverted pull request once and the revert's commits only when nothing else names it",
+    async (_kind, i, asked) => {
+      const { number, reverts } = plan.reverts[i]
+      const { result, github } = await closed(number)
+      expect(result.code).toBe(0)
+      expect(hivelServer.requests.map(r => r.json)).toEqual([
+        expect.objectContaining({ provider_id: `${REPO}/pull/${number}`, pr_number: String(reverts) })
+      ])
+      expect(github.asked().map(path)).toEqual(asked(reverts, number))
+    }
+  )
+
+  it.each(plan.undos)('files nothing for #%i, which reverts a commit of its own branch', async number => {
+    const { result, github } = await closed(number)
+    expect(result.code).toBe(0)
+    expect(hivelServer.requests).toEqual([])
+    expect(result.shown).toContain(`Pull request https://github.com/${REPO}/pull/${number} reverts commit`)
+    expect(result.shown).toContain('of its own branch: work undone before the merge, not a change that failed, so no incident.')
+    expect(github.asked().map(path)).toEqual([`/pulls/${number}/commits`, `/commits/${commitSha(number, 1)}/pulls`])
   })
 })

@@ -307,7 +307,7 @@ export function backfillHistory() {
 }
 
 /** A commit sha of pull request n: 0 its merge (or squashed) commit on the branch it went into, k ≥ 1 its own k-th commit. */
-const commitSha = (/** @type {number} */ n, /** @type {number} */ k) => `${n}`.padStart(20, 'c') + `${k}`.padStart(20, 'd')
+export const commitSha = (/** @type {number} */ n, /** @type {number} */ k) => `${n}`.padStart(20, 'c') + `${k}`.padStart(20, 'd')
 
 /**
  * The closed pull requests and main's commits of a window of merged pull requests, as the pulls
@@ -349,7 +349,8 @@ export function revertHistory({ since, until, merged, reverts, undos, first = 50
     // GitHub's squash message: a single commit's own message, or the title and every commit's message.
     const squashed = messages.length === 1 ? [subject, rest.join('\n').trim()] : [title, messages.map(m => `* ${m}`).join('\n\n')]
     if (merged && squash) main.push(commit(commitSha(n, 0), `${squashed[0]} (#${n})\n\n${squashed[1]}`.trim(), ms))
-    if (merged && !squash) main.push(...own, commit(commitSha(n, 0), `Merge pull request #${n} from ${REPO.split('/')[0]}/${branch}\n\n${title}`, ms))
+    if (merged && !squash)
+      main.push(...own, commit(commitSha(n, 0), `Merge pull request #${n} from ${REPO.split('/')[0]}/${branch}\n\n${title}`, ms))
     pulls.push({
       number: n,
       html_url: `https://github.com/${REPO}/pull/${n}`,
@@ -418,7 +419,8 @@ export function revertHistory({ since, until, merged, reverts, undos, first = 50
         })
       )
     } else changes.push(change(ms, i))
-    if (i % 10 === 5) add(ms + step / 2, { title: `Try ${i}`, body: '', branch: `try-${i}`, messages: [`Try ${i}`], squash: true, merged: false })
+    if (i % 10 === 5)
+      add(ms + step / 2, { title: `Try ${i}`, body: '', branch: `try-${i}`, messages: [`Try ${i}`], squash: true, merged: false })
   }
   const newest = (/** @type {{ at: string }} */ a, /** @type {{ at: string }} */ b) => Date.parse(b.at) - Date.parse(a.at)
   return {
