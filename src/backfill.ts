@@ -15,7 +15,7 @@ import { InputError, Settings } from './schema.js'
 import { outageEndingWith, deploymentOutageDraft } from './situations/deployment.js'
 import { ContextError, Draft, fromEvent, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
-import { revertedCommit, revertedIn, revertProviderId, revertSituation } from './situations/revert.js'
+import { revertedCommit, revertedIn, revertFields, revertProviderId, revertSituation } from './situations/revert.js'
 import { outageDraft, outageEndingAt } from './situations/workflow-run.js'
 import { remainingProblems } from './live.js'
 import type { Stop } from './stop.js'
@@ -82,10 +82,11 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
   const options = { branches: settings['revert-branches'], severityInput: settings.severity !== undefined, backfill: true }
   const byNumber = new Map<number, Pull>()
   const byCommit = new Map<string, Pull>()
-  for await (const pull of api.closedPulls()) {
+  for await (const listed of api.closedPulls()) {
     // Newest updated first, and a merge in the window updates the pull request in the window.
-    if (Date.parse(pull.updated_at ?? '') < since.getTime()) break
-    if (!pull.merged_at) continue
+    if (Date.parse(listed.updated_at ?? '') < since.getTime()) break
+    if (!listed.merged_at) continue
+    const pull = revertFields(listed)
     byNumber.set(pull.number, pull)
     for (const sha of [pull.merge_commit_sha, pull.head?.sha]) if (sha) byCommit.set(sha, pull)
   }
@@ -102,8 +103,9 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
     const here = named && (named.repository ?? env.repository).toLowerCase() === env.repository.toLowerCase()
     for (const sha of [commit, here ? byNumber.get(named.number)?.merge_commit_sha : undefined]) if (sha) reverted.add(sha)
   }
-  const main = [...byNumber.values()].find(p => p.base?.repo?.default_branch)?.base?.repo?.default_branch ?? (await api.defaultBranch())
-  for (const branch of new Set([main, ...(settings['revert-branches'] ?? [])])) {
+  const defaultBranch =
+    [...byNumber.values()].find(p => p.base?.repo?.default_branch)?.base?.repo?.default_branch ?? (await api.defaultBranch())
+  for (const branch of new Set([defaultBranch, ...(settings['revert-branches'] ?? [])])) {
     for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
       const commit = revertedCommit(c.message)
       if (!commit || reverted.has(commit)) continue

@@ -57,6 +57,23 @@ export const revertedCommit = (text: string | null | undefined): string | undefi
 /** Whether a pull request is itself a revert, from what it says of itself. */
 const isRevert = (pull: Pull) => pull.title.startsWith('Revert "') || !!revertedIn(pull) || !!revertedCommit(pull.body)
 
+/**
+ * What a revert reads of a pull request, for a backfill to keep of every one it lists: GitHub's
+ * also embeds its two repositories, users and links, tens of kilobytes each.
+ */
+export const revertFields = (p: Pull): Pull => ({
+  number: p.number,
+  html_url: p.html_url,
+  title: p.title,
+  body: p.body,
+  merged_at: p.merged_at,
+  merge_commit_sha: p.merge_commit_sha,
+  user: p.user && { login: p.user.login },
+  labels: p.labels?.map(l => (typeof l === 'string' ? l : { name: l.name })),
+  head: p.head && { ref: p.head.ref, sha: p.head.sha },
+  base: p.base && { ref: p.base.ref, repo: p.base.repo && { full_name: p.base.repo.full_name, default_branch: p.base.repo.default_branch } }
+})
+
 /** The provider id of a revert's incident: the revert, so that each revert is one incident. */
 export const revertProviderId = (repository: string, revert: Pick<Pull, 'number'>): string => `${repository}/pull/${revert.number}`
 
