@@ -255,9 +255,10 @@ const GROUPS = [
 ]
 
 /**
- * A backfill of about four months: 250 closed incident issues (half with comments) and 250 outages
- * of the deploy workflow over 1,000 runs on main, each outage blaming its own pull request (most
- * with a few comments).
+ * A backfill of about four months: 250 closed incident issues (half with comments), 250 outages of
+ * the deploy workflow over 1,000 runs on main, each outage blaming its own pull request (most with a
+ * few comments), and 2,000 merged pull requests with 100 reverts of the three kinds and 20 undos of
+ * a commit of their own branch (see revertHistory).
  */
 export function backfillHistory() {
   const since = Date.parse('2026-08-01T00:00:00Z')
@@ -286,12 +287,15 @@ export function backfillHistory() {
     if (count) comments[number] = thread(number, count)
     return issue(number, at(since + 5 * 3_600_000 + j * ((until - since - 10 * 3_600_000) / 250)), count, 3001 + j)
   })
+  const reverts = revertHistory({ since: at(since), until: at(until), merged: 2000, reverts: 100, undos: 20 })
   return {
     history: {
       workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
       runs: runs.reverse(),
       issues: issues.reverse(),
       pulls,
+      ...reverts.history,
+      pullRequests: reverts.history.pullRequests.map(asListed),
       comments,
       // Enough budget for the whole backfill (a repository's GITHUB_TOKEN gets 1,000 an hour; Enterprise Cloud 15,000).
       rateLimit: { remaining: 15_000, reset: Math.floor(Date.now() / 1000) + 3600 }
@@ -299,10 +303,60 @@ export function backfillHistory() {
     inputs: {
       'backfill-since': at(since),
       'backfill-until': at(until),
-      'backfill-workflows': 'deploy.yml',
-      'backfill-reverts': 'false'
+      'backfill-workflows': 'deploy.yml'
     },
-    incidents: 500
+    incidents: 500 + reverts.reverts.length,
+    what: `${500 + reverts.reverts.length} incidents: 250 closed incident issues, 250 outages over 1,000 runs, ${reverts.reverts.length} reverts among 2,000 merged pull requests`
+  }
+}
+
+/** A pull request as GitHub lists it: the fields revertHistory gives and everything else a pulls page carries. */
+function asListed(/** @type {import('./history-stand-in.mjs').PullData} */ pull) {
+  const url = `${API}/pulls/${pull.number}`
+  const side = (/** @type {{ ref: string, sha?: string }} */ end) => ({
+    label: `${REPO.split('/')[0]}:${end.ref}`,
+    ref: end.ref,
+    sha: end.sha ?? sha(pull.number),
+    user: repository.owner,
+    repo: repository
+  })
+  return {
+    url,
+    id: 2_000_000_000 + pull.number,
+    node_id: `PR_kwDOKuDesc6${pull.number}`,
+    diff_url: `${pull.html_url}.diff`,
+    patch_url: `${pull.html_url}.patch`,
+    issue_url: `${API}/issues/${pull.number}`,
+    locked: false,
+    created_at: pull.updated_at,
+    closed_at: pull.updated_at,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    milestone: null,
+    draft: false,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    comments_url: `${API}/issues/${pull.number}/comments`,
+    statuses_url: `${API}/statuses/${pull.head.sha}`,
+    author_association: 'MEMBER',
+    auto_merge: null,
+    active_lock_reason: null,
+    ...pull,
+    user: user(pull.user.login, 90001),
+    labels: pull.labels.map((label, i) => ({ id: 7000 + i, node_id: `LA_kwDOKuDesc8${i}`, url: `${API}/labels/${label.name}`, ...label })),
+    head: side(pull.head),
+    base: { ...side(pull.base), repo: { ...repository, default_branch: pull.base.repo.default_branch } },
+    _links: {
+      self: { href: url },
+      html: { href: pull.html_url },
+      issue: { href: `${API}/issues/${pull.number}` },
+      comments: { href: `${API}/issues/${pull.number}/comments` },
+      review_comments: { href: `${url}/comments` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${API}/statuses/${pull.head.sha}` }
+    }
   }
 }
 
