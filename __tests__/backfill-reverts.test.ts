@@ -1,12 +1,20 @@
 /**
  * Issue 18 on the built action (Node 24): a backfill finds the merged reverts of its window in the
  * closed pull request list and main's commit list, of every kind, at a cost the token's hour
- * affords: no pull request's commits are read.
+ * affords: no pull request's commits are read. What the lists cannot settle is read in-process,
+ * through the real client, from the same stand-in.
  */
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../__fixtures__/core.js'
 import { REPO, useHivel } from '../__fixtures__/action.js'
-import { runOnHistory } from '../__fixtures__/history.js'
+import { CommitData, GITHUB_TOKEN, PullData, runOnHistory, startHistory } from '../__fixtures__/history.js'
 import { revertHistory } from '../script/bench-history.mjs'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { backfill } = await import('../src/backfill.js')
+const { GitHubApi } = await import('../src/github-api.js')
+const { parseAll, settingsSchema } = await import('../src/schema.js')
+const { Stop } = await import('../src/stop.js')
 
 const hivelServer = useHivel()
 
@@ -65,5 +73,141 @@ describe('backfill-reverts: every revert of a window, from two lists', () => {
     // The dry run reads the ledger and each revert's record, and writes nothing.
     expect(records).toBe(13)
     expect(result.shown).toContain(`; ${github.asked().length} GitHub API requests.`)
+  })
+})
+
+describe('backfill-reverts: what the lists cannot settle', () => {
+  const since = '2026-11-01T00:00:00Z'
+  const until = '2026-11-30T00:00:00Z'
+  const now = new Date('2026-12-03T12:00:00Z')
+  const env = { eventName: 'workflow_dispatch', repository: REPO, serverUrl: 'https://github.com', sha: 'abc', runId: 1234, runAttempt: 1 }
+  const filing = {
+    delivery: {
+      baseUrl: 'https://app.hivel.ai',
+      token: '',
+      authHeader: 'both' as const,
+      maxAttempts: 1,
+      timeoutSeconds: 1,
+      retryWhenUnsure: false
+    },
+    dryRun: true,
+    record: false,
+    resend: [],
+    stop: new Stop(),
+    ownRepoUrl: `https://github.com/${REPO}`,
+    runUrl: `https://github.com/${REPO}/actions/runs/1234`
+  }
+  const sha = (n: number) => `${n}`.padStart(40, 'e')
+  const commit = (n: number, message: string, date: string): CommitData => ({ sha: sha(n), commit: { message, committer: { date } } })
+  const pr = (number: number, merged: string, more: Partial<PullData> = {}): PullData => ({
+    number,
+    html_url: `https://github.com/${REPO}/pull/${number}`,
+    title: `Change ${number}`,
+    body: null,
+    state: 'closed',
+    updated_at: merged,
+    merged_at: merged,
+    merge_commit_sha: sha(number),
+    user: { login: 'mona' },
+    labels: [{ name: 'sev2' }],
+    head: { ref: `change-${number}`, sha: sha(number + 1000) },
+    base: { ref: 'main', repo: { full_name: REPO, default_branch: 'main' } },
+    ...more
+  })
+  const reverting = (n: number) => `Revert "Change ${n}"\n\nThis reverts commit ${sha(n)}.`
+  const change = pr(10, '2026-11-10T10:00:00Z')
+
+  beforeEach(() => {
+    jest.clearAllMocks()
+    core.written.length = 0
+    // The summary goes to the mocked core; only its presence is read from the environment.
+    process.env.GITHUB_STEP_SUMMARY = '/dev/null'
+  })
+  afterAll(() => {
+    delete process.env.GITHUB_STEP_SUMMARY
+  })
+
+  async function backfillOf(history: Parameters<typeof startHistory>[0], raw: Record<string, string> = {}) {
+    const github = await startHistory(history)
+    try {
+      const settings = parseAll(settingsSchema(now, 'https://github.com', 'workflow_dispatch'), {
+        'dry-run': 'true',
+        'backfill-since': since,
+        'backfill-until': until,
+        'backfill-issues': 'false',
+        ...raw
+      })
+      const api = new GitHubApi(GITHUB_TOKEN, { owner: 'acme', repo: 'checkout-service' }, 5, {}, github.url)
+      await backfill(settings, env, now, api, filing)
+      const outputs = Object.fromEntries(core.setOutput.mock.calls.map(([name, value]) => [name, value]))
+      return { incidents: JSON.parse(outputs.incidents as string), asked: github.asked().map(a => a.replace(`/repos/${REPO}`, '')) }
+    } finally {
+      await github.close()
+    }
+  }
+
+  it("lists a revert of another repository's pull request with the reason, skips a revert pushed without a pull request, and reads revert-branches' commits", async () => {
+    const { incidents, asked } = await backfillOf(
+      {
+        pullRequests: [
+          // `git revert` only in its commit, into a release branch revert-branches lists.
+          pr(12, '2026-11-14T10:00:00Z', {
+            title: 'Back out change 10 on 2.4',
+            head: { ref: 'backport', sha: sha(1012) },
+            base: { ref: 'release/2.4', repo: { full_name: REPO, default_branch: 'main' } }
+          }),
+          pr(11, '2026-11-12T10:00:00Z', { title: 'Revert "Switch card processor"', body: 'Reverts acme/payments#88' }),
+          change
+        ],
+        commits: {
+          main: [
+            commit(13, reverting(10), '2026-11-13T10:00:00Z'),
+            commit(11, 'Revert "Switch card processor" (#11)', '2026-11-12T10:00:00Z'),
+            commit(10, 'Change 10 (#10)', '2026-11-10T10:00:00Z')
+          ],
+          'release/2.4': [commit(12, `Back out change 10 on 2.4 (#12)\n\n${reverting(10)}`, '2026-11-14T10:00:00Z')]
+        }
+      },
+      { 'revert-branches': 'release/2.4' }
+    )
+    expect(incidents).toEqual([
+      { provider_id: `${REPO}/pull/11`, incident_id: '', status: 'cannot file' },
+      { provider_id: `${REPO}/pull/12`, incident_id: '', status: 'dry run' }
+    ])
+    expect(core.written.join('\n')).toContain('Could not read pull request acme/payments#88: GitHub answered 404 Not Found')
+    expect(asked).toEqual([
+      'GET /pulls?state=closed&sort=updated&direction=desc&per_page=100',
+      `GET /commits?sha=main&since=${encodeURIComponent('2026-11-01T00:00:00.000Z')}&until=${encodeURIComponent('2026-11-30T00:00:00.000Z')}&per_page=100`,
+      // The revert commit pushed to main: GitHub lists no pull request of it, so nothing to file.
+      `GET /commits/${sha(13)}/pulls`,
+      `GET /commits?sha=release%2F2.4&since=${encodeURIComponent('2026-11-01T00:00:00.000Z')}&until=${encodeURIComponent('2026-11-30T00:00:00.000Z')}&per_page=100`,
+      'GET /repos/acme/payments/pulls/88'
+    ])
+  })
+
+  it('asks for the default branch when no pull request was listed, and for the pull request of a revert commit', async () => {
+    const revert = pr(14, '2026-11-20T10:00:00Z', { title: 'Back out change 10', head: { ref: 'back-out', sha: sha(1014) } })
+    const { incidents, asked } = await backfillOf({
+      // Listed by a commit's pull requests only: last updated before the window.
+      pullRequests: [
+        { ...revert, updated_at: '2026-10-01T00:00:00Z' },
+        { ...change, updated_at: '2026-10-01T00:00:00Z' }
+      ],
+      pullCommits: { 14: [commit(15, reverting(10), '2026-11-20T09:00:00Z')] },
+      commits: {
+        main: [
+          commit(14, 'Merge pull request #14 from acme/back-out', '2026-11-20T10:00:00Z'),
+          commit(15, reverting(10), '2026-11-20T09:00:00Z')
+        ]
+      }
+    })
+    expect(incidents).toEqual([{ provider_id: `${REPO}/pull/14`, incident_id: '', status: 'dry run' }])
+    expect(asked.map(a => a.split('?')[0])).toEqual([
+      'GET /pulls',
+      'GET ',
+      'GET /commits',
+      `GET /commits/${sha(15)}/pulls`,
+      `GET /commits/${sha(10)}/pulls`
+    ])
   })
 })
