@@ -146,10 +146,19 @@ describe('backfill-reverts: what the lists cannot settle', () => {
     }
   }
 
-  it("lists a revert of another repository's pull request with the reason, skips a revert pushed without a pull request, and reads revert-branches' commits", async () => {
+  it("lists a revert of another repository's pull request with the reason, skips a revert pushed without a pull request or out of the window or branches, and reads revert-branches' commits", async () => {
     const { incidents, asked } = await backfillOf(
       {
         pullRequests: [
+          // Merged after the window.
+          pr(19, '2026-12-01T10:00:00Z', { title: 'Revert "Change 10"', body: 'Reverts #10' }),
+          // The same change reverted on a branch revert-branches does not list: skipped, and no claim on release/2.4's revert.
+          pr(18, '2026-11-16T10:00:00Z', {
+            title: 'Revert "Change 10"',
+            body: 'Reverts #10',
+            base: { ref: 'release/1.0', repo: { full_name: REPO, default_branch: 'main' } }
+          }),
+          { ...pr(16, '2026-11-15T10:00:00Z', { body: 'Reverts #10' }), merged_at: null, merge_commit_sha: null },
           // `git revert` only in its commit, into a release branch revert-branches lists.
           pr(12, '2026-11-14T10:00:00Z', {
             title: 'Back out change 10 on 2.4',

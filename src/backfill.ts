@@ -91,8 +91,9 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
     for (const sha of [pull.merge_commit_sha, pull.head?.sha]) if (sha) byCommit.set(sha, pull)
   }
   const reverts = new Map<number, { pull: Pull; commit?: string }>()
-  // The commits already known reverted, so that the commit list does not find their reverts again.
+  // The commits already known reverted, by branch, so that a branch's commit list does not find their reverts again.
   const reverted = new Set<string>()
+  const on = (branch: string | undefined, sha: string) => `${branch} ${sha}`
   for (const pull of byNumber.values()) {
     if (!inWindow(pull.merged_at, since, until)) continue
     const named = revertedIn(pull)
@@ -101,19 +102,20 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
     reverts.set(pull.number, { pull })
     // The Revert button reverts the merge commit of the pull request it names.
     const here = named && (named.repository ?? env.repository).toLowerCase() === env.repository.toLowerCase()
-    for (const sha of [commit, here ? byNumber.get(named.number)?.merge_commit_sha : undefined]) if (sha) reverted.add(sha)
+    for (const sha of [commit, here ? byNumber.get(named.number)?.merge_commit_sha : undefined])
+      if (sha) reverted.add(on(pull.base?.ref, sha))
   }
   const defaultBranch =
     [...byNumber.values()].find(p => p.base?.repo?.default_branch)?.base?.repo?.default_branch ?? (await api.defaultBranch())
   for (const branch of new Set([defaultBranch, ...(settings['revert-branches'] ?? [])])) {
     for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
       const commit = revertedCommit(c.message)
-      if (!commit || reverted.has(commit)) continue
+      if (!commit || reverted.has(on(branch, commit))) continue
       const pull = byCommit.get(sha) ?? (await api.pullForCommit(sha))
       // A revert pushed without a pull request has no revert to file against.
       if (!pull || reverts.has(pull.number) || !inWindow(pull.merged_at, since, until)) continue
       reverts.set(pull.number, { pull, commit })
-      reverted.add(commit)
+      reverted.add(on(branch, commit))
     }
   }
   const entries: Entry[] = []
