@@ -374,6 +374,7 @@ export const commitSha = (/** @type {number} */ n, /** @type {number} */ k) => `
  * the merge on main). Every number and time is fixed, so runs ask exactly the same requests.
  * @param {{ since: string, until: string, merged: number, reverts: number, undos: number, first?: number }} plan
  *   merged: pull requests merged in the window, reverts and undos among them; first: the first number
+ * @returns the history for the stand-in; each revert's number and the number it reverts; the undos' numbers
  */
 export function revertHistory({ since, until, merged, reverts, undos, first = 5001 }) {
   const start = Date.parse(since)
