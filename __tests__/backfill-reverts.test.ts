@@ -55,7 +55,13 @@ describe('backfill-reverts: every revert of a window, from two lists', () => {
       })
     }
     expect(result.outputs.filed).toBe('12')
-    for (const undo of plan.undos) expect(result.shown).not.toContain(`/pull/${undo}`)
+    for (const undo of plan.undos) {
+      expect(result.shown).toMatch(
+        new RegExp(
+          `Pull request https://github.com/${REPO}/pull/${undo} reverts commit \\w{7} of its own branch: work undone before the merge`
+        )
+      )
+    }
   })
 
   it("asks GitHub the list pages and at most two look-ups per revert or undo, never a pull request's commits", async () => {

@@ -131,7 +131,9 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
         problems: [{ field: 'pr-number', message: clean(error.message, []) }]
       }
     }
-    if (!isSkip(found)) entries.push({ source: 'Reverts', draft: found })
+    // Only what says it reverts something gets here, so each skip is one a reader may look for.
+    if (isSkip(found)) core.info(found.skip)
+    else entries.push({ source: 'Reverts', draft: found })
   }
   return entries
 }
