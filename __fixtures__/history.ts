@@ -5,7 +5,7 @@ import { runAction, RunOptions, RunResult, TOKEN } from './action.js'
 import { RUNNER_NODE } from './nodes.js'
 
 export { runOf, startHistory } from '../script/history-stand-in.mjs'
-export type { CommentData, History, HistoryStandIn, RunData } from '../script/history-stand-in.mjs'
+export type { CommentData, CommitData, History, HistoryStandIn, PullData, RunData } from '../script/history-stand-in.mjs'
 
 /** The workflow token the steps get; never shown, never sent to Hivel. */
 export const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'

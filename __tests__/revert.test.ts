@@ -1,6 +1,11 @@
-/** situations/revert.ts: a merged revert files the change it reverts, with a stand-in GitHub API (and the real client for failures). */
+/**
+ * situations/revert.ts: a merged revert files the change it reverts, with a stand-in GitHub API (and the real client for
+ * failures), and the built action on closed pull requests served by the history stand-in.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { githubApi, Server, startServer } from '../__fixtures__/action.js'
+import { githubApi, REPO, Server, startServer, useHivel } from '../__fixtures__/action.js'
+import { runOnHistory } from '../__fixtures__/history.js'
+import { commitSha, revertHistory } from '../script/bench-history.mjs'
 import { GitHubApi, Pull } from '../src/github-api.js'
 import { revertedCommit, RevertOptions, revertedIn, revertSituation } from '../src/situations/revert.js'
 
@@ -36,7 +41,7 @@ const addEuCheckout = pull(203, { title: 'Add EU checkout', body: 'Adds the EU c
 
 /** A GitHub API answering from tables, recording each call. */
 function fakeApi(
-  answers: { pulls?: Record<string, Pull | Error>; commits?: Record<number, string[]>; ofCommit?: Record<string, number> } = {}
+  answers: { pulls?: Record<string, Pull | Error>; commits?: Record<number, string[]>; ofCommit?: Record<string, Pull> } = {}
 ) {
   const calls: string[] = []
   const api = {
@@ -49,7 +54,7 @@ function fakeApi(
       return answer
     },
     pullCommitMessages: async (number: number) => (calls.push(`commits of #${number}`), answers.commits?.[number] ?? []),
-    pullRequestForCommit: async (sha: string) => (calls.push(`pull of ${sha.slice(0, 7)}`), answers.ofCommit?.[sha])
+    pullForCommit: async (sha: string) => (calls.push(`pull of ${sha.slice(0, 7)}`), answers.ofCommit?.[sha])
   }
   return { api, calls }
 }
@@ -89,8 +94,8 @@ describe('a merged revert files the change it reverts', () => {
     expect(calls).toEqual(['pull acme/shop#203'])
   })
 
-  it('files a `git revert` pull request through the pull request of the commit its body names', async () => {
-    const { api, calls } = fakeApi({ pulls: { 'acme/shop#203': addEuCheckout }, ofCommit: { [SHA]: 203 } })
+  it('files a `git revert` pull request through the pull request of the commit its body names, given whole', async () => {
+    const { api, calls } = fakeApi({ ofCommit: { [SHA]: addEuCheckout } })
     const revert = buttonRevert({
       body: `Revert "Add EU checkout"\n\nThis reverts commit ${SHA}.`,
       head: { ref: 'undo-eu-checkout' }
@@ -103,18 +108,31 @@ describe('a merged revert files the change it reverts', () => {
         repoUrl: { value: 'https://github.com/acme/shop', source: 'GitHub API' }
       }
     })
-    expect(calls).toEqual(['pull of 5a1b2c3', 'pull acme/shop#203'])
+    expect(calls).toEqual(['pull of 5a1b2c3'])
   })
 
   it("reads the revert's commits when its body and branch name nothing", async () => {
     const { api, calls } = fakeApi({
-      pulls: { 'acme/shop#203': addEuCheckout },
       commits: { 215: ['Fix typo', `Revert "Add EU checkout"\n\nThis reverts commit ${SHA}.\n`] },
-      ofCommit: { [SHA]: 203 }
+      ofCommit: { [SHA]: addEuCheckout }
     })
     const found = await revertSituation(buttonRevert({ body: '', head: { ref: 'undo-eu-checkout' } }), live, where, api)
     expect(found).toMatchObject({ defaults: { prNumber: { value: '203' } }, thread: 215 })
-    expect(calls).toEqual(['commits of #215', 'pull of 5a1b2c3', 'pull acme/shop#203'])
+    expect(calls).toEqual(['commits of #215', 'pull of 5a1b2c3'])
+  })
+
+  it('asks nothing a backfill already listed: the commit from the branch list, the pull requests by number and commit', async () => {
+    const backfill = { severityInput: false, backfill: true }
+    const listed = { byNumber: new Map([[203, addEuCheckout]]), byCommit: new Map([[SHA, addEuCheckout]]) }
+    const quiet = buttonRevert({ title: 'Back out EU checkout', body: 'Broke checkout.', head: { ref: 'back-out' } })
+    for (const [revert, known] of [
+      [buttonRevert(), listed],
+      [quiet, { ...listed, commit: SHA }]
+    ] as const) {
+      const { api, calls } = fakeApi()
+      expect(await revertSituation(revert, backfill, where, api, known)).toMatchObject({ defaults: { prNumber: { value: '203' } } })
+      expect(calls).toEqual([])
+    }
   })
 
   it("blames another repository's pull request in that repository, keeping the record on the revert", async () => {
@@ -175,6 +193,20 @@ describe('what is not an incident is skipped with a notice', () => {
       {},
       'Pull request https://github.com/acme/shop/pull/215 reverts commit 5a1b2c3, which belongs to no pull request: nothing to blame, no incident.',
       ['pull of 5a1b2c3']
+    ],
+    [
+      'a pull request that reverts a commit of its own branch (work undone before the merge), named in its body',
+      pull(71, { title: 'Cache tax rates', body: `This reverts commit ${SHA}.`, head: { ref: 'tax-cache' } }),
+      { ofCommit: { [SHA]: pull(71) } },
+      'Pull request https://github.com/acme/shop/pull/71 reverts commit 5a1b2c3 of its own branch: work undone before the merge, not a change that failed, so no incident.',
+      ['pull of 5a1b2c3']
+    ],
+    [
+      'a pull request that reverts a commit of its own branch, found in its commits',
+      pull(71, { title: 'Cache tax rates', body: 'Caches tax rates.', head: { ref: 'tax-cache' } }),
+      { commits: { 71: ['WIP', `Revert "WIP"\n\nThis reverts commit ${SHA}.`] }, ofCommit: { [SHA]: pull(71) } },
+      'Pull request https://github.com/acme/shop/pull/71 reverts commit 5a1b2c3 of its own branch: work undone before the merge, not a change that failed, so no incident.',
+      ['commits of #71', 'pull of 5a1b2c3']
     ],
     [
       "a revert of a revert, by its title (the Revert button's re-land)",
@@ -327,5 +359,47 @@ describe('when GitHub will not give the reverted pull request', () => {
       "Could not read pull request acme/payments#88: GitHub answered 404 Not Found (not found, which is also how GitHub answers a token without access). Add `pull-requests: read` to the job's `permissions:`. Pull request acme/payments#88 is in another repository: the workflow's own token reads only acme/shop, so pass a github-token that can read acme/payments"
     )
     expect(server.requests.map(r => `${r.method} ${r.url}`)).toEqual(['GET /repos/acme/payments/pulls/88'])
+  })
+})
+
+describe('the built action on a closed pull request (Node 24)', () => {
+  const hivelServer = useHivel()
+  // A revert of each kind (the Revert button, `git revert` in the body, `git revert` only in a commit) and two undos.
+  const plan = revertHistory({ since: '2026-11-01T00:00:00Z', until: '2026-11-30T00:00:00Z', merged: 36, reverts: 3, undos: 2 })
+  const closed = (number: number) => {
+    const pull_request = plan.history.pullRequests.find(p => p.number === number)
+    return runOnHistory(plan.history, hivelServer.url, {
+      eventName: 'pull_request',
+      event: { action: 'closed', number, pull_request },
+      inputs: { record: 'false' }
+    })
+  }
+  const path = (url: string) => url.replace(`GET /repos/${REPO}`, '').split('?')[0]
+  const merge = (n: number) => plan.history.pullRequests.find(p => p.number === n)?.merge_commit_sha
+
+  it.each([
+    ['the Revert button', 0, (n: number) => [`/pulls/${n}`]],
+    ['`git revert` in the body', 1, (n: number) => [`/commits/${merge(n)}/pulls`]],
+    ['`git revert` only in a commit', 2, (n: number, revert: number) => [`/pulls/${revert}/commits`, `/commits/${merge(n)}/pulls`]]
+  ])(
+    "files a revert by %s, reading the reverted pull request once and the revert's commits only when nothing else names it",
+    async (_kind, i, asked) => {
+      const { number, reverts } = plan.reverts[i]
+      const { result, github } = await closed(number)
+      expect(result.code).toBe(0)
+      expect(hivelServer.requests.map(r => r.json)).toEqual([
+        expect.objectContaining({ provider_id: `${REPO}/pull/${number}`, pr_number: String(reverts) })
+      ])
+      expect(github.asked().map(path)).toEqual(asked(reverts, number))
+    }
+  )
+
+  it.each(plan.undos)('files nothing for #%i, which reverts a commit of its own branch', async number => {
+    const { result, github } = await closed(number)
+    expect(result.code).toBe(0)
+    expect(hivelServer.requests).toEqual([])
+    expect(result.shown).toContain(`Pull request https://github.com/${REPO}/pull/${number} reverts commit`)
+    expect(result.shown).toContain('of its own branch: work undone before the merge, not a change that failed, so no incident.')
+    expect(github.asked().map(path)).toEqual([`/pulls/${number}/commits`, `/commits/${commitSha(number, 1)}/pulls`])
   })
 })

@@ -255,9 +255,10 @@ const GROUPS = [
 ]
 
 /**
- * A backfill of about four months: 250 closed incident issues (half with comments) and 250 outages
- * of the deploy workflow over 1,000 runs on main, each outage blaming its own pull request (most
- * with a few comments).
+ * A backfill of about four months: 250 closed incident issues (half with comments), 250 outages of
+ * the deploy workflow over 1,000 runs on main, each outage blaming its own pull request (most with a
+ * few comments), and 2,000 merged pull requests with 100 reverts of the three kinds and 20 undos of
+ * a commit of their own branch (see revertHistory).
  */
 export function backfillHistory() {
   const since = Date.parse('2026-08-01T00:00:00Z')
@@ -286,12 +287,15 @@ export function backfillHistory() {
     if (count) comments[number] = thread(number, count)
     return issue(number, at(since + 5 * 3_600_000 + j * ((until - since - 10 * 3_600_000) / 250)), count, 3001 + j)
   })
+  const reverts = revertHistory({ since: at(since), until: at(until), merged: 2000, reverts: 100, undos: 20 })
   return {
     history: {
       workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
       runs: runs.reverse(),
       issues: issues.reverse(),
       pulls,
+      ...reverts.history,
+      pullRequests: reverts.history.pullRequests.map(asListed),
       comments,
       // Enough budget for the whole backfill (a repository's GITHUB_TOKEN gets 1,000 an hour; Enterprise Cloud 15,000).
       rateLimit: { remaining: 15_000, reset: Math.floor(Date.now() / 1000) + 3600 }
@@ -299,9 +303,196 @@ export function backfillHistory() {
     inputs: {
       'backfill-since': at(since),
       'backfill-until': at(until),
-      'backfill-workflows': 'deploy.yml',
-      'backfill-reverts': 'false'
+      'backfill-workflows': 'deploy.yml'
     },
-    incidents: 500
+    incidents: 500 + reverts.reverts.length,
+    what: `${500 + reverts.reverts.length} incidents: 250 closed incident issues, 250 outages over 1,000 runs, ${reverts.reverts.length} reverts among 2,000 merged pull requests`
+  }
+}
+
+/** A pull request as GitHub lists it: the fields revertHistory gives and everything else a pulls page carries. */
+function asListed(/** @type {import('./history-stand-in.mjs').PullData} */ pull) {
+  const url = `${API}/pulls/${pull.number}`
+  const side = (/** @type {{ ref: string, sha?: string }} */ end) => ({
+    label: `${REPO.split('/')[0]}:${end.ref}`,
+    ref: end.ref,
+    sha: end.sha ?? sha(pull.number),
+    user: repository.owner,
+    repo: repository
+  })
+  return {
+    url,
+    id: 2_000_000_000 + pull.number,
+    node_id: `PR_kwDOKuDesc6${pull.number}`,
+    diff_url: `${pull.html_url}.diff`,
+    patch_url: `${pull.html_url}.patch`,
+    issue_url: `${API}/issues/${pull.number}`,
+    locked: false,
+    created_at: pull.updated_at,
+    closed_at: pull.updated_at,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: [],
+    requested_teams: [],
+    milestone: null,
+    draft: false,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    comments_url: `${API}/issues/${pull.number}/comments`,
+    statuses_url: `${API}/statuses/${pull.head.sha}`,
+    author_association: 'MEMBER',
+    auto_merge: null,
+    active_lock_reason: null,
+    ...pull,
+    user: user(pull.user.login, 90001),
+    labels: pull.labels.map((label, i) => ({ id: 7000 + i, node_id: `LA_kwDOKuDesc8${i}`, url: `${API}/labels/${label.name}`, ...label })),
+    head: side(pull.head),
+    base: { ...side(pull.base), repo: { ...repository, default_branch: pull.base.repo.default_branch } },
+    _links: {
+      self: { href: url },
+      html: { href: pull.html_url },
+      issue: { href: `${API}/issues/${pull.number}` },
+      comments: { href: `${API}/issues/${pull.number}/comments` },
+      review_comments: { href: `${url}/comments` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${API}/statuses/${pull.head.sha}` }
+    }
+  }
+}
+
+/** A commit sha of pull request n: 0 its merge (or squashed) commit on the branch it went into, k ≥ 1 its own k-th commit. */
+export const commitSha = (/** @type {number} */ n, /** @type {number} */ k) => `${n}`.padStart(20, 'c') + `${k}`.padStart(20, 'd')
+
+/**
+ * The closed pull requests and main's commits of a window of merged pull requests, as the pulls
+ * and commits lists serve them, with reverts of the three kinds GitHub histories hold: GitHub's
+ * Revert button ("Reverts owner/repo#N", a revert-N-… branch), `git revert` with its message in
+ * the body, and `git revert` only in a commit (title, body and branch say nothing). A quarter of
+ * the reverts revert a pull request merged before the window. Some pull requests undo a commit of
+ * their own branch before they are merged (no incident), and some are closed unmerged. Merges
+ * alternate between a squash (one commit on main) and a merge commit (the branch's commits and
+ * the merge on main). Every number and time is fixed, so runs ask exactly the same requests.
+ * @param {{ since: string, until: string, merged: number, reverts: number, undos: number, first?: number }} plan
+ *   merged: pull requests merged in the window, reverts and undos among them; first: the first number
+ * @returns the history for the stand-in; each revert's number and the number it reverts; the undos' numbers
+ */
+export function revertHistory({ since, until, merged, reverts, undos, first = 5001 }) {
+  const start = Date.parse(since)
+  const step = (Date.parse(until) - start) / (merged + 1)
+  const at = (/** @type {number} */ ms) => new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z')
+  /** @type {import('./history-stand-in.mjs').PullData[]} */
+  const pulls = []
+  /** @type {Record<number, import('./history-stand-in.mjs').CommitData[]>} */
+  const pullCommits = {}
+  /** @type {import('./history-stand-in.mjs').CommitData[]} */
+  const main = []
+  const commit = (/** @type {string} */ sha, /** @type {string} */ message, /** @type {number} */ ms) => ({
+    sha,
+    commit: { message, committer: { date: at(ms) } }
+  })
+  let number = first
+  /**
+   * A pull request merged (or, with merged false, closed) at ms, its commits and what it put on main.
+   * @param {number} ms
+   * @param {{ title: string, body: string, branch: string, messages: string[], squash: boolean, merged?: boolean, labels?: string[] }} pr
+   */
+  const add = (ms, { title, body, branch, messages, squash, merged = true, labels = [] }) => {
+    const n = number++
+    const own = messages.map((message, k) => commit(commitSha(n, k + 1), message, ms - (messages.length - k) * 600_000))
+    pullCommits[n] = own
+    const [subject, ...rest] = messages[0].split('\n')
+    // GitHub's squash message: a single commit's own message, or the title and every commit's message.
+    const squashed = messages.length === 1 ? [subject, rest.join('\n').trim()] : [title, messages.map(m => `* ${m}`).join('\n\n')]
+    if (merged && squash) main.push(commit(commitSha(n, 0), `${squashed[0]} (#${n})\n\n${squashed[1]}`.trim(), ms))
+    if (merged && !squash)
+      main.push(...own, commit(commitSha(n, 0), `Merge pull request #${n} from ${REPO.split('/')[0]}/${branch}\n\n${title}`, ms))
+    pulls.push({
+      number: n,
+      html_url: `https://github.com/${REPO}/pull/${n}`,
+      title,
+      body,
+      state: 'closed',
+      updated_at: at(ms),
+      merged_at: merged ? at(ms) : null,
+      merge_commit_sha: merged ? commitSha(n, 0) : null,
+      user: { login: 'mona' },
+      labels: labels.map(name => ({ name })),
+      head: { ref: branch, sha: own[own.length - 1].sha },
+      base: { ref: 'main', repo: { full_name: REPO, default_branch: 'main' } }
+    })
+    return n
+  }
+  const change = (/** @type {number} */ ms, /** @type {number} */ i) =>
+    add(ms, {
+      title: `Change ${i}`,
+      body: `Ships change ${i}.`,
+      branch: `change-${i}`,
+      messages: [`Change ${i}`, `Review fixes for change ${i}`],
+      squash: i % 2 === 0
+    })
+  // Reverted by a quarter of the reverts: merged before the window, so neither list holds them.
+  const older = Array.from({ length: Math.ceil(reverts / 4) }, (_, i) => change(start - (i + 1) * step, i))
+  /** Plain changes merged in the window, the others reverted. */
+  const changes = []
+  const every = Math.floor(merged / reverts)
+  /** @type {{ number: number, reverts: number }[]} */
+  const reverted = []
+  /** @type {number[]} */
+  const undone = []
+  for (let i = 0; i < merged; i++) {
+    const ms = start + (i + 1) * step
+    const j = Math.floor(i / every)
+    if (i % every === every - 1 && j < reverts) {
+      const target = j % 4 === 3 ? older[Math.floor(j / 4)] : changes[changes.length - 2]
+      const title = pulls.find(p => p.number === target)?.title
+      const message = `Revert "${title}"\n\nThis reverts commit ${commitSha(target, 0)}.`
+      const squash = j % 2 === 0
+      const labels = j % 2 ? ['severity:high'] : []
+      const kinds = [
+        { title: `Revert "${title}"`, body: `Reverts ${REPO}#${target}`, branch: `revert-${target}-change`, messages: [message] },
+        { title: `Revert "${title}"`, body: message, branch: `undo-${target}`, messages: [message] },
+        // A later commit on the branch: the revert is neither its merge nor its head.
+        {
+          title: `Back out ${title}`,
+          body: 'Checkout broke in the EU.',
+          branch: `back-out-${target}`,
+          messages: [message, 'Keep the new config key']
+        }
+      ]
+      reverted.push({ number: add(ms, { ...kinds[j % 3], squash, labels }), reverts: target })
+    } else if (i % every === Math.floor(every / 2) && undone.length < undos) {
+      const n = number
+      const wip = `Revert "WIP: cache per region"\n\nThis reverts commit ${commitSha(n, 1)}.`
+      undone.push(
+        add(ms, {
+          title: `Cache tax rates ${i}`,
+          // One in three says so in its body too, as a revert's body would.
+          body: undone.length % 3 === 2 ? wip : 'Caches tax rates per region.',
+          branch: `tax-cache-${i}`,
+          messages: ['WIP: cache per region', wip, 'Cache tax rates per region'],
+          squash: undone.length % 2 === 0
+        })
+      )
+    } else changes.push(change(ms, i))
+    if (i % 10 === 5)
+      add(ms + step / 2, { title: `Try ${i}`, body: '', branch: `try-${i}`, messages: [`Try ${i}`], squash: true, merged: false })
+  }
+  const newest = (/** @type {{ at: string }} */ a, /** @type {{ at: string }} */ b) => Date.parse(b.at) - Date.parse(a.at)
+  return {
+    history: {
+      pullRequests: pulls
+        .map(p => ({ p, at: p.updated_at }))
+        .sort(newest)
+        .map(x => x.p),
+      pullCommits,
+      commits: {
+        main: main
+          .map(c => ({ c, at: c.commit.committer.date }))
+          .sort(newest)
+          .map(x => x.c)
+      }
+    },
+    reverts: reverted,
+    undos: undone
   }
 }

@@ -8,7 +8,7 @@
  * from a stand-in GitHub API (script/history-stand-in.mjs, with GitHub-sized data from
  * script/bench-history.mjs), with the GitHub requests it makes and when its first one arrives.
  * --dry-run measures start-up alone: the action with dry-run: true, the bare script without fetch.
- * --backfill measures a backfill of 500 incidents (issue 11): wall time, GitHub requests per
+ * --backfill measures a backfill of 600 incidents (issues 11 and 18): wall time, GitHub requests per
  * incident filed by kind, and peak memory beside a single run's (the recovery path); 5 runs.
  * Wall time is spawn to exit, taken in this process. Peak memory is each child's maximum resident
  * set size (ru_maxrss from wait4, via GNU time), measured in separate runs so the wrapper does not
@@ -315,11 +315,14 @@ const row = (/** @type {string} */ name, /** @type {Figures} */ r) =>
  * @param {Received} r
  */
 function kind(r) {
-  if (r.method === 'POST') return 'record writes (POST comments)'
+  if (r.method !== 'GET') return 'record writes (comments and the ledger)'
   if (r.url.includes('/comments')) return 'record reads (GET comments)'
-  if (r.url.includes('/pulls')) return 'pull request of a commit'
+  const path = new URL(r.url, 'http://stand-in').pathname
+  if (/\/commits\/\w+\/pulls$/.test(path)) return 'pull request of a commit'
+  if (/\/pulls\/\d+\/commits$/.test(path)) return 'commits of a pull request'
+  if (/\/pulls\/\d+$/.test(path)) return 'pull request'
   if (r.url.includes('/attempts/')) return 'run attempts'
-  return 'list pages (runs, issues, workflows, repository)'
+  return 'list pages (runs, issues, pull requests, commits, workflows, repository)'
 }
 
 /** Counts of requests by kind, largest first. */
@@ -481,7 +484,7 @@ function benchTable(a, b, c, asked) {
 }
 
 /**
- * Issue 11: a backfill of 500 incidents against the stand-ins, beside a single run (the recovery
+ * Issues 11 and 18: a backfill of 600 incidents against the stand-ins, beside a single run (the recovery
  * path) for memory.
  * @param {import('./stand-in.mjs').Server} server
  */
@@ -547,9 +550,7 @@ async function measureBackfill(server) {
   const kinds = byKind(githubRequests)
 
   console.log(`machine: ${machine()}`)
-  console.log(
-    `mode: backfill of ${plan.incidents} incidents (250 closed incident issues, 250 outages over 1,000 runs) against the stand-ins on 127.0.0.1`
-  )
+  console.log(`mode: backfill of ${plan.what} against the stand-ins on 127.0.0.1`)
   console.log(`${runs} runs each of the backfill and a single run (the recovery path), alternating, after ${warmup} warm-up(s)\n`)
   for (const r of results) console.log(`${r.what.padEnd(36)}${r.value}   target ${r.target} ${mark(r.ok)}`)
   console.log(`\nGitHub requests of one backfill, by kind:`)
@@ -561,7 +562,7 @@ async function measureBackfill(server) {
       PERFORMANCE_DOC,
       'bench:backfill',
       [
-        `| backfill (\`--backfill\`): ${plan.incidents} incidents, 250 closed incident issues and 250 outages over 1,000 runs | measured | target |`,
+        `| backfill (\`--backfill\`): ${plan.what} | measured | target |`,
         '| --- | --- | --- |',
         ...results.map(r => `| ${r.what} | ${r.value} | ${r.target} |`),
         '',

@@ -30,6 +30,28 @@ const API = `/repos/${REPO}`
  */
 
 /**
+ * A pull request as the pulls endpoints and a commit's pull requests return it.
+ * @typedef {object} PullData
+ * @property {number} number
+ * @property {string} html_url
+ * @property {string} title
+ * @property {string | null} body
+ * @property {'open' | 'closed'} state
+ * @property {string} updated_at
+ * @property {string | null} merged_at
+ * @property {string | null} merge_commit_sha
+ * @property {{ login: string }} user
+ * @property {{ name: string }[]} labels
+ * @property {{ ref: string, sha: string }} head
+ * @property {{ ref: string, repo: { full_name: string, default_branch: string } }} base
+ */
+
+/**
+ * A commit as a branch's commit list and a pull request's commits return it.
+ * @typedef {{ sha: string, commit: { message: string, committer: { date: string } } }} CommitData
+ */
+
+/**
  * A comment as the comments list returns it.
  * @typedef {{ id: number, body: string, html_url: string, user?: { login: string } }} CommentData
  */
@@ -42,7 +64,11 @@ const API = `/repos/${REPO}`
  * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
  * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
  * @property {object[]} [issues]
- * @property {Record<string, number>} [pulls] pull request numbers by commit sha
+ * @property {Record<string, number>} [pulls] pull request numbers by commit sha, for commits of no pull request in pullRequests
+ * @property {PullData[]} [pullRequests] closed pull requests, most recently updated first; a commit's pull requests are those
+ *   it is the merge, the head or one of the commits of
+ * @property {Record<number, CommitData[]>} [pullCommits] each pull request's commits, oldest first
+ * @property {Record<string, CommitData[]>} [commits] each branch's commits, newest first
  * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
@@ -166,9 +192,29 @@ export async function startHistory(history) {
     if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(tail))) return list(history.statuses?.[Number(m[1])] ?? [])
     if (path === `${API}/issues`) return list(history.issues ?? [])
     if ((m = /^\/commits\/(\w+)\/pulls$/.exec(tail))) {
-      const pr = history.pulls?.[m[1]]
-      return send(200, pr ? [{ number: pr, merged_at: '2026-11-01T00:00:00Z', merge_commit_sha: m[1] }] : [])
+      const sha = m[1]
+      const whole = (history.pullRequests ?? []).filter(
+        p => p.merge_commit_sha === sha || p.head.sha === sha || history.pullCommits?.[p.number]?.some(c => c.sha === sha)
+      )
+      const pr = history.pulls?.[sha]
+      return send(200, whole.length || !pr ? whole : [{ number: pr, merged_at: '2026-11-01T00:00:00Z', merge_commit_sha: sha }])
     }
+    if (path === `${API}/commits`) {
+      const since = Date.parse(url.searchParams.get('since') ?? '') || -Infinity
+      const until = Date.parse(url.searchParams.get('until') ?? '') || Infinity
+      const branch = history.commits?.[url.searchParams.get('sha') ?? 'main']
+      if (!branch) return send(404, { message: 'No commit found for SHA' })
+      return list(branch.filter(c => Date.parse(c.commit.committer.date) >= since && Date.parse(c.commit.committer.date) <= until))
+    }
+    if (path === `${API}/pulls`) {
+      const state = url.searchParams.get('state') ?? 'open'
+      return list((history.pullRequests ?? []).filter(p => state === 'all' || p.state === state))
+    }
+    if ((m = /^\/pulls\/(\d+)$/.exec(tail))) {
+      const pull = history.pullRequests?.find(p => p.number === Number(m?.[1]))
+      return pull ? send(200, pull) : send(404, { message: 'Not Found' })
+    }
+    if ((m = /^\/pulls\/(\d+)\/commits$/.exec(tail))) return list(history.pullCommits?.[Number(m[1])] ?? [])
     const gitAnswer = gitDatabase(git, req, tail, url)
     if (gitAnswer) return send(...gitAnswer)
     if (tail === '/issues/comments') {

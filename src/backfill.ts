@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { findPullRequest, layOver, RunEnv } from './context.js'
 import { buildDeployment, DeploymentDraft, DeploymentPayload } from './deployment.js'
 import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
-import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, RateLimitError, Run } from './github-api.js'
+import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, Pull, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
 import { writeBackfillSummary } from './backfill-report.js'
@@ -16,7 +16,7 @@ import { InputError, Settings } from './schema.js'
 import { outageEndingWith, deploymentOutageDraft, statusDeployment } from './situations/deployment.js'
 import { ContextError, Draft, fromEvent, isSkip, Skip } from './situations/draft.js'
 import { issueSituation } from './situations/issue.js'
-import { revertProviderId, revertSituation } from './situations/revert.js'
+import { revertedCommit, revertedIn, revertFields, revertProviderId, revertSituation } from './situations/revert.js'
 import { outageDraft, outageEndingAt, runDeployment } from './situations/workflow-run.js'
 import { pool } from './pool.js'
 import { remainingProblems } from './live.js'
@@ -71,17 +71,58 @@ async function fromIssues(settings: Settings, since: Date, until: Date, env: Run
   return entries
 }
 
-/** Merged reverts merged in the window, each read as the live path reads its closed event. */
+/**
+ * Merged reverts merged in the window, each read as the live path reads its closed event. Found in
+ * two lists, so that no pull request's commits are read: the closed pull requests (the Revert
+ * button's body and branch, a `git revert` message copied into the body) and the commits of the
+ * default branch and revert-branches (a `git revert` only in a commit). A pull request or commit
+ * already listed is not asked for again, and a revert both lists hold is one revert.
+ */
 async function fromReverts(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
-  const entries: Entry[] = []
   const options = { branches: settings['revert-branches'], severityInput: settings.severity !== undefined, backfill: true }
-  for await (const pull of api.closedPulls()) {
+  const byNumber = new Map<number, Pull>()
+  const byCommit = new Map<string, Pull>()
+  for await (const listed of api.closedPulls()) {
     // Newest updated first, and a merge in the window updates the pull request in the window.
-    if (Date.parse(pull.updated_at ?? '') < since.getTime()) break
+    if (Date.parse(listed.updated_at ?? '') < since.getTime()) break
+    if (!listed.merged_at) continue
+    const pull = revertFields(listed)
+    byNumber.set(pull.number, pull)
+    for (const sha of [pull.merge_commit_sha, pull.head?.sha]) if (sha) byCommit.set(sha, pull)
+  }
+  const reverts = new Map<number, { pull: Pull; commit?: string }>()
+  // The commits already known reverted, by branch, so that a branch's commit list does not find their reverts again.
+  const reverted = new Set<string>()
+  const on = (branch: string | undefined, sha: string) => `${branch} ${sha}`
+  for (const pull of byNumber.values()) {
     if (!inWindow(pull.merged_at, since, until)) continue
+    const named = revertedIn(pull)
+    const commit = revertedCommit(pull.body)
+    if (!named && !commit) continue
+    reverts.set(pull.number, { pull })
+    // The Revert button reverts the merge commit of the pull request it names.
+    const here = named && (named.repository ?? env.repository).toLowerCase() === env.repository.toLowerCase()
+    for (const sha of [commit, here ? byNumber.get(named.number)?.merge_commit_sha : undefined])
+      if (sha) reverted.add(on(pull.base?.ref, sha))
+  }
+  const defaultBranch =
+    [...byNumber.values()].find(p => p.base?.repo?.default_branch)?.base?.repo?.default_branch ?? (await api.defaultBranch())
+  for (const branch of new Set([defaultBranch, ...(settings['revert-branches'] ?? [])])) {
+    for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
+      const commit = revertedCommit(c.message)
+      if (!commit || reverted.has(on(branch, commit))) continue
+      const pull = byCommit.get(sha) ?? (await api.pullForCommit(sha))
+      // A revert pushed without a pull request has no revert to file against.
+      if (!pull || reverts.has(pull.number) || !inWindow(pull.merged_at, since, until)) continue
+      reverts.set(pull.number, { pull, commit })
+      reverted.add(on(branch, commit))
+    }
+  }
+  const entries: Entry[] = []
+  for (const { pull, commit } of reverts.values()) {
     let found: Draft | Skip
     try {
-      found = await revertSituation(pull, options, env, api)
+      found = await revertSituation(pull, options, env, api, { commit, byNumber, byCommit })
     } catch (error) {
       if (error instanceof RateLimitError || !(error instanceof GitHubApiError)) throw error
       // The reverted pull request could not be read (another repository, most often): listed with the reason, not filed.
@@ -90,7 +131,9 @@ async function fromReverts(settings: Settings, since: Date, until: Date, env: Ru
         problems: [{ field: 'pr-number', message: clean(error.message, []) }]
       }
     }
-    if (!isSkip(found)) entries.push({ source: 'Reverts', draft: found })
+    // Only what says it reverts something gets here, so each skip is one a reader may look for.
+    if (isSkip(found)) core.info(found.skip)
+    else entries.push({ source: 'Reverts', draft: found })
   }
   return entries
 }

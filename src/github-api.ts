@@ -113,7 +113,7 @@ export interface Pull {
   merge_commit_sha?: string | null
   user?: { login: string } | null
   labels?: ({ name: string } | string)[]
-  head?: { ref: string }
+  head?: { ref: string; sha?: string }
   base?: { ref: string; repo?: { full_name?: string; default_branch?: string } }
 }
 

@@ -22,7 +22,17 @@ export interface RevertOptions {
 }
 
 /** The GitHub API reads a revert needs. */
-export type RevertApi = Pick<GitHubApi, 'pull' | 'pullCommitMessages' | 'pullRequestForCommit'>
+export type RevertApi = Pick<GitHubApi, 'pull' | 'pullCommitMessages' | 'pullForCommit'>
+
+/** What a backfill has already read, so that a revert asks GitHub for none of it again. */
+export interface Known {
+  /** The commit the revert's own commit (in the branch's commit list) says it reverts: the revert's commits are not read. */
+  commit?: string
+  /** Merged pull requests of this repository already listed, by number. */
+  byNumber?: ReadonlyMap<number, Pull>
+  /** The same, by their merge commit and their head commit. */
+  byCommit?: ReadonlyMap<string, Pull>
+}
 
 // Every quantifier is bounded (GitHub's owner names are at most 39 characters, repository names
 // 100), so a hostile body costs a bounded number of steps per character: linear time.
@@ -47,20 +57,48 @@ export const revertedCommit = (text: string | null | undefined): string | undefi
 /** Whether a pull request is itself a revert, from what it says of itself. */
 const isRevert = (pull: Pull) => pull.title.startsWith('Revert "') || !!revertedIn(pull) || !!revertedCommit(pull.body)
 
+/**
+ * What a revert reads of a pull request, for a backfill to keep of every one it lists: GitHub's
+ * also embeds its two repositories, users and links, tens of kilobytes each.
+ */
+export const revertFields = (p: Pull): Pull => ({
+  number: p.number,
+  html_url: p.html_url,
+  title: p.title,
+  body: p.body,
+  merged_at: p.merged_at,
+  merge_commit_sha: p.merge_commit_sha,
+  user: p.user && { login: p.user.login },
+  labels: p.labels?.map(l => (typeof l === 'string' ? l : { name: l.name })),
+  head: p.head && { ref: p.head.ref, sha: p.head.sha },
+  base: p.base && { ref: p.base.ref, repo: p.base.repo && { full_name: p.base.repo.full_name, default_branch: p.base.repo.default_branch } }
+})
+
 /** The provider id of a revert's incident: the revert, so that each revert is one incident. */
 export const revertProviderId = (repository: string, revert: Pick<Pull, 'number'>): string => `${repository}/pull/${revert.number}`
 
-/** The reverted pull request, and where its number came from; or the reverted commit when no pull request has it. */
-type Found = { number: number; repository: string; source: Source } | { commit: string } | undefined
+/**
+ * The reverted pull request (whole when already read), where its number came from and the commit
+ * it was found by; or the reverted commit when no pull request has it.
+ */
+type Found = { number: number; repository: string; source: Source; pull?: Pull; sha?: string } | { commit: string } | undefined
 
-/** Finds what a revert reverts: its body's "Reverts #N", its branch, then "This reverts commit" in its body or commits. */
-async function findReverted(revert: Pull, where: Where, api: RevertApi): Promise<Found> {
+/**
+ * Finds what a revert reverts: its body's "Reverts #N", its branch, then "This reverts commit" in
+ * its body or commits. A commit's pull request comes whole, so it is not read again.
+ */
+async function findReverted(revert: Pull, where: Where, api: RevertApi, known: Known): Promise<Found> {
   const named = revertedIn(revert)
-  if (named) return { number: named.number, repository: named.repository ?? where.repository, source: 'event' }
-  const commit = revertedCommit(revert.body) ?? (await api.pullCommitMessages(revert.number)).map(revertedCommit).find(Boolean)
+  if (named) {
+    const repository = named.repository ?? where.repository
+    const own = repository.toLowerCase() === where.repository.toLowerCase()
+    return { number: named.number, repository, source: 'event', pull: own ? known.byNumber?.get(named.number) : undefined }
+  }
+  const commit =
+    revertedCommit(revert.body) ?? known.commit ?? (await api.pullCommitMessages(revert.number)).map(revertedCommit).find(Boolean)
   if (!commit) return undefined
-  const number = await api.pullRequestForCommit(commit)
-  return number ? { number, repository: where.repository, source: 'GitHub API' } : { commit }
+  const pull = known.byCommit?.get(commit) ?? (await api.pullForCommit(commit))
+  return pull ? { number: pull.number, repository: where.repository, source: 'GitHub API', pull, sha: commit } : { commit }
 }
 
 /** The reverted pull request, with a hint when the token cannot read it because it is in another repository. */
@@ -79,18 +117,29 @@ async function readReverted(number: number, repository: string, where: Where, ap
 
 /**
  * What a closed pull request is: a merged revert to file against the change it reverts, or
- * nothing. Asks GitHub for the reverted pull request, and for the revert's commits only when its
- * body and branch name nothing.
+ * nothing. Asks GitHub for the reverted pull request unless known, and for the revert's commits only
+ * when its body and branch name nothing and no commit of it is known.
  */
-export async function revertSituation(revert: Pull, options: RevertOptions, where: Where, api: RevertApi): Promise<Draft | Skip> {
+export async function revertSituation(
+  revert: Pull,
+  options: RevertOptions,
+  where: Where,
+  api: RevertApi,
+  known: Known = {}
+): Promise<Draft | Skip> {
   const url = revert.html_url
   if (!revert.merged_at) return { skip: `Pull request ${url} was closed without being merged: no incident.` }
-  const found = await findReverted(revert, where, api)
+  const found = await findReverted(revert, where, api, known)
   if (!found)
     return { skip: `Pull request ${url} was merged and reverts nothing: no incident (a merged revert files the change it reverts).` }
   if ('commit' in found) {
     return {
       skip: `Pull request ${url} reverts commit ${found.commit.slice(0, 7)}, which belongs to no pull request: nothing to blame, no incident.`
+    }
+  }
+  if (found.sha && found.number === revert.number) {
+    return {
+      skip: `Pull request ${url} reverts commit ${found.sha.slice(0, 7)} of its own branch: work undone before the merge, not a change that failed, so no incident.`
     }
   }
   const own = found.repository.toLowerCase() === where.repository.toLowerCase()
@@ -104,7 +153,7 @@ export async function revertSituation(revert: Pull, options: RevertOptions, wher
       skip: `Pull request ${url} reverts ${ref} on ${base}, not the default branch ${main}: no incident (revert-branches: ${base} files reverts there).`
     }
   }
-  const reverted = await readReverted(found.number, found.repository, where, api)
+  const reverted = found.pull ?? (await readReverted(found.number, found.repository, where, api))
   if (!reverted.merged_at) return { skip: `Pull request ${url} reverts ${ref}, which was never merged: no change went in, so no incident.` }
   if (isRevert(reverted)) return { skip: `Pull request ${url} reverts ${ref}, itself a revert: a re-land, not an incident.` }
 
