@@ -76,9 +76,10 @@ describe('backfill-reverts: every revert of a window, from two lists', () => {
     // neither a merge nor a head; the reverted commit of the 4 undos, and the undo's own commit for the 2 merged with a
     // merge commit.
     expect(finding).toEqual({ '/pulls page': 4, '/commits page': 6, 'pull request': 1, 'pull request of a commit': 10 })
-    // The dry run reads the ledger and each revert's record, and writes nothing.
-    expect(records).toBe(13)
-    expect(result.shown).toContain(`; ${github.asked().length} GitHub API requests.`)
+    // The dry run reads the ledger, and the records of versions before it from one list of the repository's
+    // comments (not a read per revert), and writes nothing.
+    expect(records).toBe(2)
+    expect(result.shown).toContain(`GitHub API: ${github.asked().length} requests, `)
   })
 })
 
