@@ -112,6 +112,7 @@ function stepInputs(/** @type {string} */ baseUrl) {
     'provider-id': 'PD-1234',
     'repo-url': 'acme/checkout-service',
     'pr-number': '44',
+    record: 'false',
     'dry-run': String(dryRun)
   }
 }
