@@ -40,7 +40,7 @@ import { ACTION, REPO, parseOutputFile, prepareRunner } from './run-action.mjs'
 import { backfillHistory, recoveryHistory } from './bench-history.mjs'
 import { replayPlan, replayScript, startRecorder } from './bench-replay.mjs'
 import { startHistory } from './history-stand-in.mjs'
-import { hivel, startServer } from './stand-in.mjs'
+import { DEPLOYMENT_PATH, hivel, INCIDENT_PATH, startServer } from './stand-in.mjs'
 
 const TARGET_WALL = 1.25
 const TARGET_RSS = 1.1
@@ -285,6 +285,18 @@ const recoverySubject = {
   github: () => recoveryHistory().history
 }
 
+/** Issue 19's deploy-and-recover path: the same recovery with deployments: true, a deployment then the incident. */
+/** @type {Subject} */
+const deploySubject = {
+  ...recoverySubject,
+  name: '(f) deploy and recover',
+  runner: hivelUrl => {
+    const step = recoverySubject.runner(hivelUrl)
+    return { ...step, inputs: { ...step.inputs, deployments: 'true' } }
+  },
+  want: 'deployment_id'
+}
+
 /** Issue 11's backfill of 500 incidents. */
 const backfillPlan = backfillHistory()
 /** @type {Subject} */
@@ -416,6 +428,7 @@ async function countRequests(server, known) {
   const situations = [
     { subject: singleSubject, label: 'single run (every input, `record: false`)', incidents: 1 },
     { subject: recoverySubject, label: 'recovery path', incidents: 1 },
+    { subject: deploySubject, label: 'deploy and recover (`deployments: true`)', incidents: 1 },
     { subject: backfillSubject, label: `backfill of ${backfillPlan.incidents} incidents`, incidents: backfillPlan.incidents }
   ]
   /** @type {Counted[]} */
@@ -511,7 +524,7 @@ async function measure(server, scratch) {
       return { ...recoverySubject, name, argv: [node, file] }
     }
     recoveries.push(recoverySubject, script('(d) bare node:http script', 'import'), script('(e) physical floor', 'getBuiltinModule'))
-    subjects.push(...recoveries)
+    subjects.push(...recoveries, deploySubject)
     for (const s of recoveries) bodies.set(s, JSON.stringify(recorded.hivel[0].json))
   }
   const asked = recoveryAsked.map(r => `${r.method} ${r.url}`).sort()
@@ -519,6 +532,13 @@ async function measure(server, scratch) {
   const samples = await sample(subjects, server, (subject, s) => {
     if (dryRun) {
       if (s.hivel.length) fail(`a dry run of ${subject.name} sent ${s.hivel.length} request(s) to the stand-in`)
+      return
+    }
+    // The deploy-and-recover path sends the deployment, then the same incident as the recovery path.
+    if (subject === deploySubject) {
+      const paths = s.hivel.map(r => r.url).join(' ')
+      if (paths !== `${DEPLOYMENT_PATH} ${INCIDENT_PATH}` || JSON.stringify(s.hivel[1].json) !== bodies.get(recoverySubject))
+        fail(`${subject.name} sent ${paths || 'nothing'} to the stand-in Hivel, not a deployment and then the recovery's incident`)
       return
     }
     const body = JSON.stringify(s.hivel[0]?.json)
@@ -534,7 +554,7 @@ async function measure(server, scratch) {
       fail(`${subject.name} asked GitHub other requests than the recorded run of the action:\n${got.join('\n')}`)
   })
 
-  const [a, b, c, d, e] = subjects.map(s => figures(samples.get(s) ?? []))
+  const [a, b, c, d, e, f] = subjects.map(s => figures(samples.get(s) ?? []))
   const wallRatio = b.ms / a.ms
   const rssRatio = b.mb / a.mb
 
@@ -546,7 +566,7 @@ async function measure(server, scratch) {
   console.log(
     `${''.padEnd(28)}${'median'.padStart(10)}   ${'p10–p90'.padEnd(16)}${'max RSS'.padStart(10)}${dryRun ? '' : '1st request'.padStart(14)}`
   )
-  subjects.forEach((s, i) => console.log(row(s.name, [a, b, c, d, e][i])))
+  subjects.forEach((s, i) => console.log(row(s.name, [a, b, c, d, e, f][i])))
   const ratios = (/** @type {string} */ name, /** @type {Figures} */ x, /** @type {Figures} */ y) =>
     console.log(
       `${name.padEnd(28)}${`${(x.ms / y.ms).toFixed(2)}×`.padStart(10)}   ${''.padEnd(16)}${`${(x.mb / y.mb).toFixed(2)}×`.padStart(10)}`
@@ -557,6 +577,7 @@ async function measure(server, scratch) {
     ratios('ratio c/e', c, e)
     ratios('ratio d/e', d, e)
     ratios('ratio c/a', c, a)
+    ratios('ratio f/c', f, c)
   }
   console.log(
     `${'difference b − a'.padEnd(28)}${`${(b.ms - a.ms).toFixed(1)} ms`.padStart(10)}   ${''.padEnd(16)}${`${(b.mb - a.mb).toFixed(1)} MB`.padStart(10)}`
@@ -581,7 +602,8 @@ async function measure(server, scratch) {
         server,
         new Map([
           [singleSubject, samples.get(singleSubject)?.[0]?.github ?? []],
-          [recoverySubject, recoveryAsked]
+          [recoverySubject, recoveryAsked],
+          [deploySubject, samples.get(deploySubject)?.[0]?.github ?? []]
         ])
       )
     )

@@ -61,10 +61,13 @@ export async function startServer(handler) {
   }
 }
 
+export const INCIDENT_PATH = '/api/hooks/v1/incident'
+export const DEPLOYMENT_PATH = '/api/hooks/v2/deployment'
+
 /** The fields each endpoint requires, as Hivel's published docs list them. */
 const REQUIRED = {
-  '/api/hooks/v1/incident': ['severity', 'reported_time', 'resolution_time', 'repo_url', 'pr_number'],
-  '/api/hooks/v2/deployment': ['deployment_id', 'event_type', 'status', 'start_time', 'end_time', 'repo_url', 'environment', 'branch']
+  [INCIDENT_PATH]: ['severity', 'reported_time', 'resolution_time', 'repo_url', 'pr_number'],
+  [DEPLOYMENT_PATH]: ['deployment_id', 'event_type', 'status', 'start_time', 'end_time', 'repo_url', 'environment', 'branch']
 }
 
 /**
@@ -75,7 +78,7 @@ const REQUIRED = {
  */
 export function hivel(req, res, count) {
   const required = req.method === 'POST' ? REQUIRED[/** @type {keyof typeof REQUIRED} */ (req.url)] : undefined
-  const deployment = req.url === '/api/hooks/v2/deployment'
+  const deployment = req.url === DEPLOYMENT_PATH
   if (!required) {
     res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"message":"Not Found"}')
   } else if (!req.headers['x-api-token'] && (deployment || !req.headers.authorization)) {
