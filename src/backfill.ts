@@ -57,11 +57,20 @@ export function checkBackfillInputs(settings: Settings): void {
   }
 }
 
+/** What every source of a backfill reads from: the settings, the window, the run and the GitHub API. */
+interface Scope {
+  settings: Settings
+  since: Date
+  until: Date
+  env: RunEnv
+  api: GitHubApi
+}
+
 const inWindow = (at: string | null | undefined, since: Date, until: Date) =>
   !!at && Date.parse(at) >= since.getTime() && Date.parse(at) <= until.getTime()
 
 /** Closed incident issues closed in the window. */
-async function fromIssues(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+async function fromIssues({ settings, since, until, env, api }: Scope): Promise<Entry[]> {
   const entries: Entry[] = []
   for await (const issue of api.closedIssues(settings['incident-label'], since.toISOString())) {
     if (!inWindow(issue.closed_at, since, until)) continue
@@ -78,7 +87,7 @@ async function fromIssues(settings: Settings, since: Date, until: Date, env: Run
  * default branch and revert-branches (a `git revert` only in a commit). A pull request or commit
  * already listed is not asked for again, and a revert both lists hold is one revert.
  */
-async function fromReverts(settings: Settings, since: Date, until: Date, env: RunEnv, api: GitHubApi): Promise<Entry[]> {
+async function fromReverts({ settings, since, until, env, api }: Scope): Promise<Entry[]> {
   const options = { branches: settings['revert-branches'], severityInput: settings.severity !== undefined, backfill: true }
   const byNumber = new Map<number, Pull>()
   const byCommit = new Map<string, Pull>()
@@ -184,14 +193,7 @@ async function runsOf(api: GitHubApi, workflowId: number, branch: string, since:
 }
 
 /** The outages of the named workflows on the branch, each ended by a success in the window. */
-async function fromWorkflows(
-  settings: Settings,
-  since: Date,
-  until: Date,
-  env: RunEnv,
-  api: GitHubApi,
-  deploys: DeploymentDraft[]
-): Promise<Entry[]> {
+async function fromWorkflows({ settings, since, until, env, api }: Scope, deploys: DeploymentDraft[]): Promise<Entry[]> {
   const names = settings['backfill-workflows'] ?? []
   if (!names.length) return []
   const workflows = await api.workflows()
@@ -227,14 +229,7 @@ async function fromWorkflows(
 }
 
 /** The outages of the named environments, each ended by a successful deployment in the window. */
-async function fromEnvironments(
-  settings: Settings,
-  since: Date,
-  until: Date,
-  env: RunEnv,
-  api: GitHubApi,
-  deploys: DeploymentDraft[]
-): Promise<Entry[]> {
+async function fromEnvironments({ settings, since, until, env, api }: Scope, deploys: DeploymentDraft[]): Promise<Entry[]> {
   const entries: Entry[] = []
   // Each deployment's status is asked once, however many outages look at it.
   const statuses = new Map<number, Promise<DeploymentStatus | undefined>>()
@@ -444,12 +439,13 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
   let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
   let stopped: string | undefined
+  const scope: Scope = { settings, since, until, env, api }
   try {
     const found = [
-      ...(settings['backfill-issues'] ? await fromIssues(settings, since, until, env, api) : []),
-      ...(await fromWorkflows(settings, since, until, env, api, deploys)),
-      ...(await fromEnvironments(settings, since, until, env, api, deploys)),
-      ...(settings['backfill-reverts'] ? await fromReverts(settings, since, until, env, api) : [])
+      ...(settings['backfill-issues'] ? await fromIssues(scope) : []),
+      ...(await fromWorkflows(scope, deploys)),
+      ...(await fromEnvironments(scope, deploys)),
+      ...(settings['backfill-reverts'] ? await fromReverts(scope) : [])
     ]
     for (const entry of found)
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
