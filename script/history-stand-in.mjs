@@ -61,6 +61,7 @@ const API = `/repos/${REPO}`
  * @typedef {object} History
  * @property {RunData[]} [runs]
  * @property {Record<string, RunData>} [attempts]
+ * @property {Record<string, { name: string, status: string, conclusion: string | null, started_at: string, completed_at: string | null }[]>} [jobs] each run attempt's jobs, by "run/attempt"
  * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
  * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
  * @property {object[]} [issues]
@@ -179,6 +180,7 @@ export async function startHistory(history) {
         'workflow_runs'
       )
     }
+    if ((m = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(tail))) return list(history.jobs?.[`${m[1]}/${m[2]}`] ?? [], 'jobs')
     if ((m = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(tail))) {
       const attempt = history.attempts?.[`${m[1]}/${m[2]}`]
       return attempt ? send(200, attempt) : send(404, { message: 'Not Found' })

@@ -1,0 +1,355 @@
+/**
+ * run() in-process with deployments: true against the history stand-in (issue 19): each situation's
+ * deployment, sent once beside its incident, and what is refused; the built action's own tests are
+ * __tests__/deployments.test.ts, these let coverage see the code.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Handler, hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import * as core from '../__fixtures__/core.js'
+import { REPO } from '../__fixtures__/github.js'
+import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+const { buildDeployment, runDeploymentStatus, statusDeploymentStatus } = await import('../src/deployment.js')
+const { InputError } = await import('../src/schema.js')
+
+const DEPLOYMENT = '/api/hooks/v2/deployment'
+const INCIDENT = '/api/hooks/v1/incident'
+const DEPLOY_KEY = 'hvl_deployKey0123'
+const dir = mkdtempSync(join(tmpdir(), 'main-deployments-'))
+const saved = { ...process.env }
+const data: History = {}
+let hivelServer: Server
+let hivelAnswer: Handler | undefined
+let github: HistoryStandIn
+
+beforeAll(async () => {
+  hivelServer = await startServer((req, res, count) => (hivelAnswer ?? hivel)(req, res, count))
+  github = await startHistory(data)
+})
+afterAll(async () => {
+  await hivelServer.close()
+  await github.close()
+})
+beforeEach(() => {
+  jest.clearAllMocks()
+  core.written.length = 0
+  hivelServer.requests.length = 0
+  hivelAnswer = undefined
+  github.requests.length = 0
+  for (const key of Object.keys(core.inputs)) delete core.inputs[key]
+  for (const key of Object.keys(data) as (keyof History)[]) delete data[key]
+  github.git.refs.clear()
+  process.env = {
+    ...saved,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: sha(500),
+    GITHUB_REF_NAME: 'main',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_RUN_ID: '500',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_NUMBER: '77',
+    GITHUB_STEP_SUMMARY: join(dir, 'summary')
+  }
+  writeFileSync(join(dir, 'summary'), '')
+  Object.assign(core.inputs, {
+    'api-token': TOKEN,
+    'deployment-api-token': DEPLOY_KEY,
+    'base-url': hivelServer.url,
+    'github-token': 'ghs_t',
+    severity: 'high',
+    deployments: 'true',
+    'max-attempts': '1'
+  })
+})
+
+function event(name: string, payload: object) {
+  const path = join(dir, 'event.json')
+  writeFileSync(path, JSON.stringify(payload))
+  Object.assign(process.env, { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path })
+}
+const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, v]))
+const sha = (id: number) => `${id}`.padStart(40, 'a')
+const sent = () => hivelServer.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
+const failed = () => core.setFailed.mock.calls.map(([m]) => String(m))
+const summary = () => core.written.join('\n')
+
+describe('deployments from a workflow_run of the deploy workflow', () => {
+  it('sends the recovering run as a deployment, then files the outage, once; a re-run sends nothing', async () => {
+    const success = { ...runOf(105, 'success', '2026-11-26T13:12:00Z'), run_number: 12, run_started_at: '2026-11-26T13:02:00Z' }
+    Object.assign(data, {
+      runs: [success, runOf(104, 'failure', '2026-11-26T10:00:00Z'), runOf(103, 'success', '2026-11-26T09:00:00Z')],
+      pulls: { [sha(104)]: 203, [sha(105)]: 204 }
+    })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(failed()).toEqual([])
+    expect(sent()).toEqual([
+      [DEPLOYMENT, `${REPO}/actions/runs/105/attempts/1`, 'success'],
+      [INCIDENT, `${REPO}/actions/runs/104`, undefined]
+    ])
+    expect(hivelServer.requests[0].json).toEqual({
+      deployment_id: `${REPO}/actions/runs/105/attempts/1`,
+      event_type: 'completed',
+      status: 'success',
+      start_time: '2026-11-26T13:02:00Z',
+      end_time: '2026-11-26T13:12:00Z',
+      repo_url: `https://github.com/${REPO}`,
+      environment: 'production',
+      branch: 'main',
+      commit_hash: sha(105),
+      pr_number: '204',
+      build_number: '12',
+      logs_url: `https://github.com/${REPO}/actions/runs/105`
+    })
+    expect(hivelServer.requests[0].headers['x-api-token']).toBe(DEPLOY_KEY)
+    expect(hivelServer.requests[0].headers.authorization).toBeUndefined()
+    expect(outputs()).toMatchObject({ deployment_id: `${REPO}/actions/runs/105/attempts/1`, incident_id: 'incident-2' })
+    expect(summary()).toContain('### Hivel deployment sent')
+    expect(github.ledger().deployments).toMatchObject({ [`${REPO}/actions/runs/105/attempts/1`]: { state: 'filed' } })
+
+    await run()
+    expect(hivelServer.requests).toHaveLength(2)
+    expect(core.notice).toHaveBeenCalledWith(
+      `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`
+    )
+  })
+
+  it.each([
+    ['failure', 'failed'],
+    ['timed_out', 'failed'],
+    ['cancelled', 'cancelled']
+  ])('sends a %s run as a %s deployment; its incident waits for the recovery', async (conclusion, status) => {
+    const run1 = runOf(106, conclusion, '2026-11-26T14:00:00Z', { pull_requests: [{ number: 9 }] })
+    Object.assign(data, { runs: [run1] })
+    event('workflow_run', { action: 'completed', workflow_run: run1 })
+    await run()
+    expect(failed()).toEqual([])
+    expect(sent()).toEqual([[DEPLOYMENT, `${REPO}/actions/runs/106/attempts/1`, status]])
+    expect(hivelServer.requests[0].json.pr_number).toBe('9')
+    expect(outputs().incident_id).toBe('')
+  })
+
+  it('sends nothing for a skipped run, and says why', async () => {
+    const skipped = runOf(107, 'skipped', '2026-11-26T14:00:00Z')
+    event('workflow_run', { action: 'completed', workflow_run: skipped })
+    await run()
+    expect(failed()).toEqual([])
+    expect(hivelServer.requests).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'))
+    expect(outputs()).toMatchObject({ deployment_id: '', incident_id: '' })
+    expect(summary()).toContain('### Hivel incident not filed')
+  })
+
+  it('sends nothing to the deployment API when deployments is not set', async () => {
+    delete core.inputs.deployments
+    const success = runOf(108, 'success', '2026-11-26T14:00:00Z')
+    Object.assign(data, { runs: [success, runOf(107, 'success', '2026-11-26T13:00:00Z')] })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    expect(outputs().deployment_id).toBeUndefined()
+  })
+})
+
+describe('deployments from deployment_status', () => {
+  const deployment = { id: 40, sha: sha(40), ref: 'main', environment: 'staging', created_at: '2026-11-26T13:00:00Z' }
+
+  it.each([
+    ['success', 'success'],
+    ['failure', 'failed'],
+    ['error', 'failed']
+  ])('sends a %s status as a %s deployment to its environment', async (state, status) => {
+    Object.assign(data, { deployments: [deployment], statuses: { 40: [{ state, created_at: '2026-11-26T13:05:00Z' }] } })
+    event('deployment_status', {
+      deployment,
+      deployment_status: { state, created_at: '2026-11-26T13:05:00Z', log_url: 'https://ci.example/40' }
+    })
+    await run()
+    expect(failed()).toEqual([])
+    expect(hivelServer.requests[0].json).toMatchObject({
+      deployment_id: `${REPO}/deployments/40`,
+      status,
+      environment: 'staging',
+      branch: 'main',
+      start_time: '2026-11-26T13:00:00Z',
+      end_time: '2026-11-26T13:05:00Z',
+      logs_url: 'https://ci.example/40'
+    })
+  })
+
+  it.each(['inactive', 'in_progress', 'queued'])('sends nothing for %s', async state => {
+    event('deployment_status', { deployment, deployment_status: { state, created_at: '2026-11-26T13:05:00Z' } })
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/))
+  })
+
+  it('the environment input wins over the deployment’s', async () => {
+    core.inputs.environment = 'prod-eu'
+    core.inputs.image = 'ghcr.io/acme/shop:1.2.3'
+    event('deployment_status', { deployment, deployment_status: { state: 'failure', created_at: '2026-11-26T13:05:00Z' } })
+    await run()
+    expect(hivelServer.requests[0].json).toMatchObject({ environment: 'prod-eu', image: 'ghcr.io/acme/shop:1.2.3' })
+  })
+})
+
+describe('a step inside the deploy workflow', () => {
+  const job = (name: string, status: string, conclusion: string | null, started = '2026-11-26T13:00:00Z') => ({
+    name,
+    status,
+    conclusion,
+    started_at: started,
+    completed_at: conclusion ? '2026-11-26T13:08:00Z' : null
+  })
+
+  it('reports this run from its jobs, files no incident, and needs no severity', async () => {
+    delete core.inputs.severity
+    Object.assign(data, {
+      jobs: {
+        '500/1': [
+          job('build', 'completed', 'success', '2026-11-26T12:58:00Z'),
+          job('deploy', 'completed', 'success'),
+          job('report', 'in_progress', null)
+        ]
+      },
+      pulls: { [sha(500)]: 77 }
+    })
+    event('push', {})
+    await run()
+    expect(failed()).toEqual([])
+    expect(sent()).toEqual([[DEPLOYMENT, `${REPO}/actions/runs/500/attempts/1`, 'success']])
+    expect(hivelServer.requests[0].json).toMatchObject({
+      start_time: '2026-11-26T12:58:00Z',
+      branch: 'main',
+      build_number: '77',
+      commit_hash: sha(500),
+      pr_number: '77',
+      logs_url: `https://github.com/${REPO}/actions/runs/500`
+    })
+  })
+
+  it('takes its status from deploy-jobs, and names the jobs when one it names is not in the run', async () => {
+    core.inputs['deploy-jobs'] = 'deploy'
+    Object.assign(data, { jobs: { '500/1': [job('test', 'completed', 'failure'), job('deploy', 'completed', 'cancelled')] } })
+    event('workflow_dispatch', {})
+    await run()
+    expect(sent()).toEqual([[DEPLOYMENT, `${REPO}/actions/runs/500/attempts/1`, 'cancelled']])
+    core.inputs['deploy-jobs'] = 'ship'
+    await run()
+    expect(failed()).toEqual([
+      expect.stringContaining(
+        'deploy-jobs names "ship", not a job of this run. Accepted: job names as the run shows them, one of "test", "deploy".'
+      )
+    ])
+  })
+
+  it('sends nothing when no deploy job ran', async () => {
+    Object.assign(data, { jobs: { '500/1': [job('deploy', 'completed', 'skipped')] } })
+    event('push', {})
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'))
+  })
+})
+
+describe('what keeps a deployment from being sent, or sent twice', () => {
+  const success = runOf(109, 'success', '2026-11-26T14:00:00Z', { pull_requests: [{ number: 3 }] })
+
+  it('refuses an environment and an image over 255 characters, both at once, and sends nothing', async () => {
+    Object.assign(core.inputs, { environment: 'e'.repeat(256), image: 'i'.repeat(300) })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    expect(core.error.mock.calls.map(([m]) => String(m))).toEqual([
+      "Input 'environment' is 256 characters long; Hivel accepts at most 255",
+      "Input 'image' is 300 characters long; Hivel accepts at most 255"
+    ])
+  })
+
+  it('prints the exact request in a dry run, and sends nothing', async () => {
+    core.inputs['dry-run'] = 'true'
+    Object.assign(data, { runs: [success, runOf(108, 'success', '2026-11-26T13:00:00Z')] })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    const log = core.info.mock.calls.map(([m]) => String(m)).join('\n')
+    expect(log).toContain(
+      `POST ${hivelServer.url}${DEPLOYMENT}\nX-API-Token: ***\n{\n  "deployment_id": "${REPO}/actions/runs/109/attempts/1"`
+    )
+    expect(summary()).toContain('### Hivel deployment (dry run: nothing sent)')
+  })
+
+  it('names a deployment Hivel may have (502) as unsure, and a re-run sends it not again', async () => {
+    hivelAnswer = (req, res, count) => (req.url === DEPLOYMENT ? void res.writeHead(502).end() : hivel(req, res, count))
+    Object.assign(data, { runs: [success, runOf(108, 'success', '2026-11-26T13:00:00Z')] })
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(failed()).toEqual([
+      expect.stringContaining(`Look in Hivel for a deployment with deployment_id ${REPO}/actions/runs/109/attempts/1`)
+    ])
+    expect(github.ledger().deployments[`${REPO}/actions/runs/109/attempts/1`]).toMatchObject({ state: 'unsure' })
+    expect(summary()).toContain('### Hivel deployment unsure')
+    await run()
+    expect(hivelServer.requests).toHaveLength(1)
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`))
+  })
+})
+
+describe('deployment.ts: what a deployment is', () => {
+  it.each([
+    ['success', 'success'],
+    ['failure', 'failed'],
+    ['timed_out', 'failed'],
+    ['startup_failure', 'failed'],
+    ['cancelled', 'cancelled'],
+    ['skipped', undefined],
+    ['neutral', undefined],
+    [null, undefined]
+  ])('a run concluding %s is %s', (conclusion, status) => {
+    expect(runDeploymentStatus(conclusion)).toBe(status)
+  })
+
+  it.each([
+    ['success', 'success'],
+    ['failure', 'failed'],
+    ['error', 'failed'],
+    ['inactive', undefined],
+    ['pending', undefined]
+  ])('a deployment status %s is %s', (state, status) => {
+    expect(statusDeploymentStatus(state)).toBe(status)
+  })
+
+  it('lists every problem of a deployment at once: an end before its start, a commit that is no SHA', () => {
+    const draft = {
+      deploymentId: 'x/1',
+      status: 'success' as const,
+      start: new Date('2026-11-26T13:00:00Z'),
+      end: new Date('2026-11-26T12:00:00Z'),
+      repoUrl: 'https://github.com/acme/shop',
+      branch: '',
+      commit: 'abc'
+    }
+    const now = new Date('2026-11-27T00:00:00Z')
+    let problems: string[] = []
+    try {
+      buildDeployment({}, draft, now)
+    } catch (error) {
+      if (error instanceof InputError) problems = error.problems
+    }
+    expect(problems).toEqual(
+      [
+        "Input 'the deployment's end_time' 2026-11-26T12:00:00.000Z is before its start 2026-11-26T13:00:00.000Z; accepted: a time at or after the start",
+        "Input 'the deployment's branch' is required: the branch deployed",
+        "Input 'the deployment's commit_hash' is not a 40-character commit SHA"
+      ].sort((a, b) => problems.indexOf(a) - problems.indexOf(b))
+    )
+    expect(problems).toHaveLength(3)
+  })
+})
