@@ -43,6 +43,7 @@ beforeEach(() => {
   github.requests.length = 0
   for (const key of Object.keys(core.inputs)) delete core.inputs[key]
   for (const key of Object.keys(data) as (keyof History)[]) delete data[key]
+  for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
   github.git.refs.clear()
   process.env = {
     ...saved,
@@ -351,5 +352,105 @@ describe('deployment.ts: what a deployment is', () => {
       ].sort((a, b) => problems.indexOf(a) - problems.indexOf(b))
     )
     expect(problems).toHaveLength(3)
+  })
+})
+
+describe('a backfill with backfill-deployments', () => {
+  const deployment = (id: number, created: string) => ({ id, sha: sha(id), ref: 'main', environment: 'production', created_at: created })
+  const issue = (number: number, closed: string) => ({
+    number,
+    html_url: `https://github.com/${REPO}/issues/${number}`,
+    title: `Incident ${number}`,
+    body: `Caused by #${number + 100}`,
+    created_at: '2026-11-02T09:00:00Z',
+    closed_at: closed,
+    state_reason: 'completed',
+    comments: 1,
+    user: { login: 'mona' },
+    labels: [{ name: 'incident' }]
+  })
+  /** A comment of a version before the ledger, recording an issue as filed. */
+  const record = (number: number) => ({
+    id: 9000 + number,
+    body: `Filed.\n<!-- hivel-incident {"provider_id":"https://github.com/${REPO}/issues/${number}","incident_id":"old-${number}"} -->`,
+    html_url: `https://github.com/${REPO}/issues/${number}#issuecomment-${9000 + number}`,
+    user: { login: 'github-actions[bot]' }
+  })
+
+  beforeEach(() => {
+    Object.assign(core.inputs, {
+      'backfill-since': '2026-11-01T00:00:00Z',
+      'backfill-until': '2026-11-27T00:00:00Z',
+      'backfill-workflows': 'deploy.yml',
+      'backfill-environments': 'production',
+      'backfill-reverts': 'false',
+      'backfill-deployments': 'true'
+    })
+    Object.assign(data, {
+      workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
+      runs: [
+        runOf(205, 'success', '2026-11-20T12:00:00Z'),
+        runOf(204, 'skipped', '2026-11-20T11:00:00Z'),
+        runOf(203, 'failure', '2026-11-20T10:00:00Z'),
+        runOf(202, 'success', '2026-10-20T10:00:00Z')
+      ],
+      deployments: [deployment(33, '2026-11-22T10:00:00Z'), deployment(32, '2026-11-21T10:00:00Z'), deployment(31, '2026-11-10T10:00:00Z')],
+      statuses: {
+        33: [{ state: 'in_progress', created_at: '2026-11-22T10:01:00Z' }],
+        32: [{ state: 'failure', created_at: '2026-11-21T10:05:00Z' }],
+        31: [
+          { state: 'inactive', created_at: '2026-11-21T10:00:00Z' },
+          { state: 'success', created_at: '2026-11-10T10:04:00Z' }
+        ]
+      },
+      issues: [issue(4, '2026-11-05T10:00:00Z'), issue(3, '2026-11-04T10:00:00Z')],
+      pulls: { [sha(203)]: 41, [sha(205)]: 42 }
+    })
+    // The stand-in keeps the comments it was started with, and what is posted.
+    Object.assign(github.comments, { 3: [record(3)], 4: [record(4)] })
+    event('workflow_dispatch', {})
+  })
+
+  it('sends every deployment of the window before the incidents, each once, and imports the records of earlier versions in one list', async () => {
+    await run()
+    expect(failed()).toEqual([])
+    expect(sent()).toEqual([
+      [DEPLOYMENT, `${REPO}/actions/runs/205/attempts/1`, 'success'],
+      [DEPLOYMENT, `${REPO}/actions/runs/203/attempts/1`, 'failed'],
+      [DEPLOYMENT, `${REPO}/deployments/32`, 'failed'],
+      [DEPLOYMENT, `${REPO}/deployments/31`, 'success'],
+      [INCIDENT, `${REPO}/actions/runs/203`, undefined]
+    ])
+    // The inactive deployment's end is its success, read once more.
+    expect(hivelServer.requests[3].json).toMatchObject({ start_time: '2026-11-10T10:00:00Z', end_time: '2026-11-10T10:04:00Z' })
+    // Both issues were filed by a version before the ledger: one list of comments says so.
+    const asked = github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
+    expect(asked.filter(a => a.includes('comments'))).toEqual([`GET /repos/${REPO}/issues/comments`])
+    expect(JSON.parse(String(outputs().incidents))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ provider_id: `https://github.com/${REPO}/issues/3`, status: 'already filed', incident_id: 'old-3' })
+      ])
+    )
+    expect(summary()).toContain('Deployments: 4 found, 4 filed.')
+    hivelServer.requests.length = 0
+    await run()
+    expect(hivelServer.requests).toEqual([])
+  })
+
+  it('leaves a deployment whose pull request cannot be read not sent, in red, and reads each thread when the list of comments is refused', async () => {
+    data.refuse = {
+      [`/repos/${REPO}/commits/${sha(32)}/pulls`]: [403, { message: 'Resource not accessible by integration' }],
+      [`/repos/${REPO}/issues/comments`]: [403, { message: 'Resource not accessible by integration' }]
+    }
+    await run()
+    expect(failed()).toEqual([expect.stringContaining('Of 4 deployments, 1 were not sent: a re-run sends them')])
+    expect(sent().map(([, id]) => id)).not.toContain(`${REPO}/deployments/32`)
+    const asked = github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
+    expect(asked.filter(a => a.includes('comments')).sort()).toEqual([
+      `GET /repos/${REPO}/issues/3/comments`,
+      `GET /repos/${REPO}/issues/4/comments`,
+      `GET /repos/${REPO}/issues/41/comments`,
+      `GET /repos/${REPO}/issues/comments`
+    ])
   })
 })
