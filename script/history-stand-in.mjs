@@ -24,6 +24,8 @@ const API = `/repos/${REPO}`
  * @property {string} html_url
  * @property {string} created_at
  * @property {string} updated_at
+ * @property {string} [run_started_at] when this attempt started
+ * @property {number} [run_number]
  * @property {{ number: number }[]} pull_requests
  * @property {{ login: string }} actor
  * @property {{ login: string }} triggering_actor
@@ -39,6 +41,7 @@ const API = `/repos/${REPO}`
  * @typedef {object} History
  * @property {RunData[]} [runs]
  * @property {Record<string, RunData>} [attempts]
+ * @property {Record<string, object[]>} [jobs] the jobs of a run attempt, by "run id/attempt"
  * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
  * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
  * @property {object[]} [issues]
@@ -157,6 +160,7 @@ export async function startHistory(history) {
       const attempt = history.attempts?.[`${m[1]}/${m[2]}`]
       return attempt ? send(200, attempt) : send(404, { message: 'Not Found' })
     }
+    if ((m = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(tail))) return list(history.jobs?.[`${m[1]}/${m[2]}`] ?? [], 'jobs')
     if (path === `${API}/actions/workflows`) return list(history.workflows ?? [], 'workflows')
     if (path === API) return send(200, { full_name: REPO, default_branch: 'main' })
     if (path === `${API}/deployments`) {
