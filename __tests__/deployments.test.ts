@@ -341,7 +341,9 @@ describe('deployment_status: a GitHub deployment reaching its final status', () 
 })
 
 describe('a step inside the deploy workflow (push): the deployment of its own run', () => {
-  const at = (minute: number) => `2026-12-04T10:${String(minute).padStart(2, '0')}:00Z`
+  // Half an hour ago, on a whole minute: the jobs ran just before the step, whatever the clock says.
+  const base = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000
+  const at = (minute: number) => new Date(base + minute * 60_000).toISOString().replace('.000Z', 'Z')
   /** This run's jobs: build and two deploys done, lint failed, this job still running. */
   const jobs = (deployEu = 'success', deployUs = 'success') => [
     job('build', 'success', at(2), at(5), 1),
@@ -351,7 +353,7 @@ describe('a step inside the deploy workflow (push): the deployment of its own ru
     job('report', null, at(11), null, 5)
   ]
   const history = (list = jobs()): History => ({ jobs: { '1234/1': list }, pulls: { [SHA]: 203 } })
-  const ENV = { GITHUB_REF_NAME: 'main', GITHUB_RUN_NUMBER: '88' }
+  const ENV = { GITHUB_REF_NAME: 'trunk', GITHUB_RUN_NUMBER: '88' }
   // No severity: a step that reports its deployment files no incident.
   const inputs = (more: Record<string, string> = {}) => ({ severity: '', ...more })
   const id = `${REPO}/actions/runs/1234/attempts/1`
@@ -363,7 +365,7 @@ describe('a step inside the deploy workflow (push): the deployment of its own ru
     ['deploy-jobs, one cancelled and one timed out', 'failed', { 'deploy-jobs': 'deploy-eu,deploy-us' }, jobs('timed_out', 'cancelled')]
   ])('from %s: %s, from the first job to now; a re-run sends nothing', async (_from, status, more, list) => {
     const before = Date.now()
-    const first = await run('push', { ref: 'refs/heads/main' }, history(list), inputs(more), ENV)
+    const first = await run('push', { ref: 'refs/heads/trunk' }, history(list), inputs(more), ENV)
     expect(first.result.code).toBe(0)
     expect(first.posts).toEqual([
       {
@@ -376,7 +378,7 @@ describe('a step inside the deploy workflow (push): the deployment of its own ru
           end_time: expect.any(String),
           repo_url: REPO_URL,
           environment: 'production',
-          branch: 'main',
+          branch: 'trunk',
           commit_hash: SHA,
           pr_number: '203',
           build_number: '88',
@@ -391,9 +393,18 @@ describe('a step inside the deploy workflow (push): the deployment of its own ru
     expect(first.result.outputs).toMatchObject({ deployment_id: id, incident_id: '' })
     expect(first.asked).toEqual([JOBS, pullsOf(SHA), ...FIRST_LEDGER])
 
-    const again = await rerun(first, 'push', { ref: 'refs/heads/main' }, history(list), inputs(more), ENV)
+    const again = await rerun(first, 'push', { ref: 'refs/heads/trunk' }, history(list), inputs(more), ENV)
     expect(again.posts).toEqual([])
     expect(again.result.outputs.deployment_id).toBe(id)
+  })
+
+  it('is the deployment the workflow_run event of the same run reports: sent once between them', async () => {
+    const step = await run('push', {}, history(), inputs(), ENV)
+    expect(step.posts).toHaveLength(1)
+    const event = runEvent(runOf(1234, 'failure', at(12), { run_started_at: at(1), head_sha: SHA }))
+    const listener = await rerun(step, 'workflow_run', event, {}, { severity: 'high' })
+    expect(listener.posts).toEqual([])
+    expect(listener.result.outputs.deployment_id).toBe(id)
   })
 
   it('sends nothing when every deploy job was skipped', async () => {
