@@ -308,10 +308,34 @@ describe('deployment_status: a GitHub deployment reaching its final status', () 
     expect(notices(again.result)).toContain(`::notice::Already filed with Hivel as deployment ${id}: nothing is sent again.`)
   })
 
+  it('a success that ends an outage: the deployment, then the incident', async () => {
+    const failed: History = {
+      ...history,
+      deployments: [...(history.deployments ?? []), { ...deployment, id: 810, created_at: '2026-11-24T07:00:00Z' }],
+      statuses: {
+        811: [{ state: 'failure', created_at: '2026-11-25T07:05:00Z' }],
+        810: [{ state: 'success', created_at: '2026-11-24T07:05:00Z' }]
+      }
+    }
+    const ran = await run('deployment_status', statusOf('success'), failed)
+    expect(ran.result.code).toBe(0)
+    expect(ran.posts.map(p => p.to)).toEqual([`POST ${DEPLOYMENT_PATH}`, `POST ${INCIDENT_PATH}`])
+    expect(ran.posts[0].body).toEqual(body('success'))
+    expect(ran.posts[1].body).toMatchObject({
+      provider_id: `${REPO}/deployments/811`,
+      reported_time: '2026-11-25T07:05:00Z',
+      resolution_time: '2026-11-26T07:31:05Z',
+      pr_number: '301'
+    })
+    expect(ran.result.outputs).toMatchObject({ deployment_id: `${REPO}/deployments/812`, incident_id: 'incident-2' })
+  })
+
   it('takes the environment input over the deployment, and target_url when there is no log_url', async () => {
     const ran = await run('deployment_status', statusOf('failure', { log_url: '' }), history, {
       environment: 'production-eu',
-      image: 'ghcr.io/acme/checkout:2.4.1'
+      image: 'ghcr.io/acme/checkout:2.4.1',
+      // The incidents' header choice: the deployment still goes with X-API-Token alone (run() checks).
+      'auth-header': 'bearer'
     })
     expect(ran.posts).toEqual([
       {
@@ -461,6 +485,21 @@ describe('what is checked, shown or unsure', () => {
     expect(ran.result.summary).toContain('### Hivel deployment (dry run: nothing sent)')
     expect(ran.result.outputs.deployment_id).toBe('')
     expect(ran.github.asked().filter(r => !r.startsWith('GET'))).toEqual([])
+  })
+
+  it('401: names the Deployment API key; provably not taken, so a re-run sends it', async () => {
+    deploymentFault = 401
+    const event = runEvent(deployRun(110, 'failure'))
+    const first = await run('workflow_run', event)
+    expect(first.result.code).toBe(1)
+    expect(errors(first.result).join('\n')).toContain(
+      'Hivel rejected the API token (HTTP 401). Generate one in Hivel under Settings → Integrations → Deployment API, store it as a secret and pass it as deployment-api-token'
+    )
+    expect(first.github.ledger().deployments).toEqual({})
+    deploymentFault = undefined
+    const again = await rerun(first, 'workflow_run', event)
+    expect(again.result.code).toBe(0)
+    expect(again.posts.map(p => p.to)).toEqual([`POST ${DEPLOYMENT_PATH}`])
   })
 
   it('502: named unsure with its deployment_id, not sent again by a re-run, which warns', async () => {
