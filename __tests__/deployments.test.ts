@@ -459,10 +459,11 @@ describe('what is checked, shown or unsure', () => {
     expect(ran.result.code).toBe(1)
     expect(ran.posts).toEqual([])
     expect(ran.asked).toEqual([])
-    const shown = errors(ran.result).join('\n')
-    expect(shown).toContain("Input 'environment'")
-    expect(shown).toContain("Input 'image'")
-    expect(ran.result.shown).toContain('2 inputs are invalid; nothing was sent to Hivel')
+    expect(errors(ran.result)).toEqual([
+      "::error::Input 'environment' is 256 characters long; Hivel accepts at most 255",
+      "::error::Input 'image' is 256 characters long; Hivel accepts at most 255",
+      '::error::2 inputs are invalid; nothing was sent to Hivel (see above).'
+    ])
   })
 
   it('with a separate key unset, sends the deployment with api-token', async () => {
