@@ -330,6 +330,15 @@ describe('deployment_status: a GitHub deployment reaching its final status', () 
     expect(ran.result.outputs).toMatchObject({ deployment_id: `${REPO}/deployments/812`, incident_id: 'incident-2' })
   })
 
+  it.each([
+    ['the status names it', 'staging', 'staging'],
+    ['nothing names it', undefined, 'production']
+  ])('a deployment without its environment: %s, so %s', async (_what, statusEnvironment, sent) => {
+    const event = statusOf('failure', { environment: statusEnvironment })
+    const ran = await run('deployment_status', { ...event, deployment: { ...deployment, environment: undefined } }, history)
+    expect(ran.posts).toEqual([{ to: `POST ${DEPLOYMENT_PATH}`, body: body('failed', { environment: sent }) }])
+  })
+
   it('takes the environment input over the deployment, and target_url when there is no log_url', async () => {
     const ran = await run('deployment_status', statusOf('failure', { log_url: '' }), history, {
       environment: 'production-eu',
