@@ -24,6 +24,8 @@ const API = `/repos/${REPO}`
  * @property {string} html_url
  * @property {string} created_at
  * @property {string} updated_at
+ * @property {string} [run_started_at] when this attempt started
+ * @property {number} [run_number]
  * @property {{ number: number }[]} pull_requests
  * @property {{ login: string }} actor
  * @property {{ login: string }} triggering_actor

@@ -175,9 +175,11 @@ export async function resolveDeployment(
   let found: DeploymentDraft | Skip | undefined
   if (env.eventName === 'workflow_run' && event.workflow_run)
     found = runDeployment({ ...event.workflow_run, name: event.workflow_run.name || event.workflow?.name }, where)
-  else if (env.eventName === 'deployment_status' && event.deployment && event.deployment_status)
-    found = statusDeployment({ deployment: event.deployment, status: event.deployment_status }, where)
-  else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
+  else if (env.eventName === 'deployment_status' && event.deployment && event.deployment_status) {
+    // The environment as the incident reads it: the status names it when the deployment does not.
+    const deployment = { ...event.deployment, environment: event.deployment.environment || event.deployment_status.environment || '' }
+    found = statusDeployment({ deployment, status: event.deployment_status }, where)
+  } else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
   if (!found || isSkip(found) || found.prNumber || !found.commit) return found
   // The pull request is optional for Hivel, but a look-up that failed is no answer: it fails the step, never a silent gap.
   const draft: Draft = { defaults: {}, prSha: found.commit }

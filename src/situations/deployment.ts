@@ -127,7 +127,8 @@ export function statusDeployment(event: Decided, where: Where): DeploymentDraft 
     end: new Date(status.created_at),
     repoUrl: `${where.serverUrl}/${where.repository}`,
     branch: deployment.ref ?? '',
-    environment: deployment.environment,
+    // None named: the input, else production.
+    environment: deployment.environment || undefined,
     commit: deployment.sha,
     logsUrl: status.log_url || status.target_url || undefined
   }
