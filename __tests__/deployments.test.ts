@@ -152,7 +152,9 @@ describe('workflow_run: each completed deploy run is one deployment, sent once',
     // Only a success asks for the runs before it: a failure is filed at recovery, a cancel never.
     const incidentSide = conclusion === 'success' ? [`GET ${RUNS}`] : []
     expect(first.asked).toEqual([...lookUp, ...incidentSide, ...FIRST_LEDGER])
-    expect(first.github.ledger().deployments[id]).toMatchObject({ state: 'filed', incident_id: id })
+    expect(first.github.ledger().deployments[id]).toEqual(expect.objectContaining({ state: 'filed', run: expect.any(String) }))
+    // A deployment's key is its id: the entry holds no other.
+    expect(first.github.ledger().deployments[id].incident_id).toBeUndefined()
     expect(first.github.ledger().incidents).toEqual({})
     expect(first.result.summary).toContain('### Hivel deployment sent')
 
@@ -222,7 +224,7 @@ describe('workflow_run: a success that ends an outage', () => {
       ...ledgerCommit(false)
     ])
     const ledger = first.github.ledger()
-    expect(ledger.deployments[id]).toMatchObject({ state: 'filed', incident_id: id })
+    expect(ledger.deployments[id]).toMatchObject({ state: 'filed' })
     expect(ledger.incidents[`${REPO}/actions/runs/101`]).toMatchObject({ state: 'filed', incident_id: 'incident-2' })
     expect(first.result.summary).toContain('### Hivel incident incident-2 filed')
     expect(first.result.summary).toContain('### Hivel deployment sent')

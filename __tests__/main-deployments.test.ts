@@ -210,8 +210,9 @@ describe('a step inside the deploy workflow', () => {
     completed_at: conclusion ? '2026-11-26T13:08:00Z' : null
   })
 
-  it('reports this run from its jobs, files no incident, and needs no severity', async () => {
+  it('reports this run from its jobs, files no incident, and needs no severity nor api-token', async () => {
     delete core.inputs.severity
+    delete core.inputs['api-token']
     Object.assign(data, {
       jobs: {
         '500/1': [

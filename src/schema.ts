@@ -408,8 +408,12 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
     ),
     v.forward(
       v.partialCheck(
-        [['api-token'], ['dry-run']],
-        i => i['dry-run'] || i['api-token'] !== undefined,
+        [['api-token'], ['dry-run'], ['deployments'], ['deployment-api-token']],
+        // A step inside the deploy workflow sends its deployment alone, with the deployment key.
+        i =>
+          i['dry-run'] ||
+          i['api-token'] !== undefined ||
+          (i.deployments && !isIncidentEvent(eventName) && i['deployment-api-token'] !== undefined),
         'is required: pass api-token: ${{ secrets.HIVEL_API_TOKEN }} or set the HIVEL_API_TOKEN environment variable (only a dry-run needs none)'
       ),
       ['api-token']
