@@ -7,7 +7,9 @@ const ELLIPSIS = '…'
 /** Below this, a description would be all link and no words, so the link is left out. */
 const LINK_MIN_TEXT = 40
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// Made on the first cut only: constructing a segmenter loads ICU's break rules, about 30 ms of start-up
+// that most runs, whose text fits, would pay for nothing.
+let graphemes: Intl.Segmenter | undefined
 
 /**
  * Cuts text to `limit`, ending in an ellipsis, between the characters a reader sees (grapheme
@@ -16,6 +18,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 export function truncate(text: string, limit = FIELD_LIMIT): string {
   if (text.length <= limit) return text
   let end = 0
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   for (const { index, segment } of graphemes.segment(text)) {
     if (index + segment.length > limit - ELLIPSIS.length) break
     end = index + segment.length
