@@ -771,7 +771,7 @@ async function measureBackfill(server) {
         '| --- | --- | --- |',
         ...results.map(r => `| ${r.what} | ${r.value} | ${r.target} |`),
         '',
-        `The backfill's GitHub requests by kind are in the requests table below.`,
+        `The backfill's GitHub requests by kind are in the requests table above.`,
         '',
         `Written by \`npm run bench -- --backfill --write\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}; ${runs} runs of each after ${warmup} warm-up${warmup === 1 ? '' : 's'}.`,
         ''
