@@ -108,12 +108,7 @@ export function figures(spans: Span[]): Figures {
   const repeatPrs = [...groupBy(blamed, s => JSON.stringify([s.repoUrl, s.prNumber])).values()]
     .filter(group => group.length > 1)
     .map(([{ repoUrl, prNumber }, ...rest]) => ({ ...(repoUrl && { repoUrl }), prNumber, count: rest.length + 1 }))
-    .sort(
-      (a, b) =>
-        b.count - a.count ||
-        byText(a.repoUrl ?? '', b.repoUrl ?? '') ||
-        Number(a.prNumber) - Number(b.prNumber)
-    )
+    .sort((a, b) => b.count - a.count || byText(a.repoUrl ?? '', b.repoUrl ?? '') || Number(a.prNumber) - Number(b.prNumber))
   return { ...summarise(spans), bySource, byMonth: months(spans), repeatPrs }
 }
 
