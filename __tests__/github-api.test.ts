@@ -464,3 +464,36 @@ describe("github-api.ts: GitHub's 1,000-result cap on a filtered runs list", () 
     expect(queries.every(q => q.get('exclude_pull_requests') === 'true' && q.get('branch') === 'main')).toBe(true)
   })
 })
+
+describe('github-api.ts: an answer that is not what GitHub sends is an error, never "nothing there"', () => {
+  it.each<[string, string, (api: GitHubApi) => Promise<unknown>]>([
+    ['the pull requests of a commit', `${R}/commits/o/pulls`, api => api.pullsOfCommit('o')],
+    ['the commits of a pull request', `${R}/pulls/5/commits`, api => api.pullCommitMessages(5)],
+    ['the statuses of a deployment', `${R}/deployments/9/statuses`, api => api.latestDeploymentStatus(9)],
+    ['a runs page without its runs', `${R}/actions/workflows/7/runs`, async api => api.workflowRuns(7, 'main').next()]
+  ])('%s answered with an object', async (_what, path, ask) => {
+    scripted[path] = [[200, { total_count: 1 }]]
+    await expect(ask(client())).rejects.toThrow(/the GitHub API answered a page that is not a list$/)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('a ledger ref without a commit, or a ledger file that is not text', async () => {
+    const ref = `${R}/git/ref/hivel/incidents`
+    scripted[ref] = [[200, { object: { sha: 'not-a-sha' } }]]
+    await expect(client().readLedger()).rejects.toThrow('Could not read refs/hivel/incidents: the GitHub API did not answer its commit')
+    const sha = 'a'.repeat(40)
+    scripted[ref] = [[200, { object: { sha } }]]
+    scripted[`${R}/contents/incidents.json`] = [[404, { message: 'Not Found' }]]
+    await expect(client().readLedger()).rejects.toThrow(
+      /^Could not read incidents.json of refs\/hivel\/incidents: GitHub answered 404 Not Found/
+    )
+  })
+
+  it("a token that is no user's is a workflow token: its login is undefined, asked once", async () => {
+    scripted['/user'] = [[403, { message: 'Resource not accessible by integration' }]]
+    const api = client()
+    expect(await api.login()).toBeUndefined()
+    expect(await api.login()).toBeUndefined()
+    expect(server.requests).toHaveLength(1)
+  })
+})
