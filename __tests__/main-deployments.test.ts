@@ -148,6 +148,14 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     expect(summary()).toContain('### Hivel incident not filed')
   })
 
+  it('sends nothing for a run that has not completed, and says so', async () => {
+    const running = { ...runOf(110, null as unknown as string, '2026-11-26T14:00:00Z'), status: 'in_progress' }
+    event('workflow_run', { action: 'requested', workflow_run: running })
+    await run()
+    expect(hivelServer.requests).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'))
+  })
+
   it('sends nothing to the deployment API when deployments is not set', async () => {
     delete core.inputs.deployments
     const success = runOf(108, 'success', '2026-11-26T14:00:00Z')
