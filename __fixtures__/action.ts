@@ -1,5 +1,7 @@
 /** Typed access to the shared harness that runs dist/index.js as the runner does. */
 import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { hivel, Received, startServer, Server } from '../script/stand-in.mjs'
 export { runAction, parseOutputFile, ACTION, REPO } from '../script/run-action.mjs'
 export type { RunOptions, RunResult } from '../script/run-action.mjs'
@@ -37,4 +39,11 @@ export function useHivel(): { readonly url: string; readonly requests: Received[
       return started().requests
     }
   }
+}
+
+/** Makes this process's run an event, as the runner does: the payload written to a file in dir, its name and path in the env. */
+export function setEvent(dir: string, name: string, payload: object): void {
+  const path = join(dir, 'event.json')
+  writeFileSync(path, JSON.stringify(payload))
+  Object.assign(process.env, { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path })
 }

@@ -27,3 +27,13 @@ export const summary = {
     return summary
   }
 }
+
+/** The outputs set so far, by name (the last value of each). */
+export const outputs = (): Record<string, unknown> => Object.fromEntries(setOutput.mock.calls.map(([k, v]) => [k, v]))
+
+/** Before each test: no calls, no summary written, no inputs. */
+export function reset(): void {
+  jest.clearAllMocks()
+  written.length = 0
+  for (const key of Object.keys(inputs)) delete inputs[key]
+}

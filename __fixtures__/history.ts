@@ -1,7 +1,7 @@
 /** Typed access to the shared stand-in of a repository's GitHub history (script/history-stand-in.mjs). */
-import { expect } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import { History, HistoryStandIn, startHistory } from '../script/history-stand-in.mjs'
-import { runAction, RunOptions, RunResult, TOKEN } from './action.js'
+import { Handler, hivel, runAction, RunOptions, RunResult, Server, startServer, TOKEN } from './action.js'
 import { RUNNER_NODE } from './nodes.js'
 
 export { runOf, startHistory } from '../script/history-stand-in.mjs'
@@ -35,4 +35,44 @@ export async function runOnHistory(
   } finally {
     await github.close()
   }
+}
+
+/**
+ * A file's in-process runs: one stand-in Hivel (answering as a test sets `answer`, else as its docs
+ * say) and one stand-in of GitHub serving `data`, started once and reset before each test.
+ */
+export function useStandIns(data: History): { readonly hivel: Server; readonly github: HistoryStandIn; answer?: Handler } {
+  let hivelServer: Server
+  let github: HistoryStandIn
+  const stand = {
+    get hivel() {
+      return hivelServer
+    },
+    get github() {
+      return github
+    },
+    answer: undefined as Handler | undefined
+  }
+  beforeAll(async () => {
+    hivelServer = await startServer((req, res, count) => (stand.answer ?? hivel)(req, res, count))
+    github = await startHistory(data)
+  })
+  afterAll(async () => {
+    await hivelServer.close()
+    await github.close()
+  })
+  beforeEach(() => {
+    resetHistory(data, github)
+    hivelServer.requests.length = 0
+    stand.answer = undefined
+  })
+  return stand
+}
+
+/** Forgets the history a test set (but the comments list the stand-in shares), what it was asked, what it was posted and the ledger. */
+function resetHistory(data: History, github: HistoryStandIn): void {
+  for (const key of Object.keys(data) as (keyof History)[]) if (key !== 'comments') delete data[key]
+  for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
+  github.requests.length = 0
+  github.git.refs.clear()
 }

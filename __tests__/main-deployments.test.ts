@@ -3,14 +3,14 @@
  * deployment, sent once beside its incident, and what is refused; the built action's own tests are
  * __tests__/deployments.test.ts, these let coverage see the code.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Handler, hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { History, runOf, useStandIns } from '../__fixtures__/history.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -23,31 +23,12 @@ const DEPLOY_KEY = 'hvl_deployKey0123'
 const dir = mkdtempSync(join(tmpdir(), 'main-deployments-'))
 const saved = { ...process.env }
 const data: History = {}
-let hivelServer: Server
-let hivelAnswer: Handler | undefined
-let github: HistoryStandIn
-
-beforeAll(async () => {
-  hivelServer = await startServer((req, res, count) => (hivelAnswer ?? hivel)(req, res, count))
-  github = await startHistory(data)
-})
-afterAll(async () => {
-  await hivelServer.close()
-  await github.close()
-})
+const stand = useStandIns(data)
 beforeEach(() => {
-  jest.clearAllMocks()
-  core.written.length = 0
-  hivelServer.requests.length = 0
-  hivelAnswer = undefined
-  github.requests.length = 0
-  for (const key of Object.keys(core.inputs)) delete core.inputs[key]
-  for (const key of Object.keys(data) as (keyof History)[]) delete data[key]
-  for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
-  github.git.refs.clear()
+  core.reset()
   process.env = {
     ...saved,
-    GITHUB_API_URL: github.url,
+    GITHUB_API_URL: stand.github.url,
     GITHUB_REPOSITORY: REPO,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_SHA: sha(500),
@@ -62,7 +43,7 @@ beforeEach(() => {
   Object.assign(core.inputs, {
     'api-token': TOKEN,
     'deployment-api-token': DEPLOY_KEY,
-    'base-url': hivelServer.url,
+    'base-url': stand.hivel.url,
     'github-token': 'ghs_t',
     severity: 'high',
     deployments: 'true',
@@ -70,14 +51,10 @@ beforeEach(() => {
   })
 })
 
-function event(name: string, payload: object) {
-  const path = join(dir, 'event.json')
-  writeFileSync(path, JSON.stringify(payload))
-  Object.assign(process.env, { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path })
-}
-const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, v]))
+const event = (name: string, payload: object) => setEvent(dir, name, payload)
+const outputs = core.outputs
 const sha = (id: number) => `${id}`.padStart(40, 'a')
-const sent = () => hivelServer.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
+const sent = () => stand.hivel.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
 const failed = () => core.setFailed.mock.calls.map(([m]) => String(m))
 const summary = () => core.written.join('\n')
 
@@ -95,7 +72,7 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
       [DEPLOYMENT, `${REPO}/actions/runs/105/attempts/1`, 'success'],
       [INCIDENT, `${REPO}/actions/runs/104`, undefined]
     ])
-    expect(hivelServer.requests[0].json).toEqual({
+    expect(stand.hivel.requests[0].json).toEqual({
       deployment_id: `${REPO}/actions/runs/105/attempts/1`,
       event_type: 'completed',
       status: 'success',
@@ -109,14 +86,14 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
       build_number: '12',
       logs_url: `https://github.com/${REPO}/actions/runs/105`
     })
-    expect(hivelServer.requests[0].headers['x-api-token']).toBe(DEPLOY_KEY)
-    expect(hivelServer.requests[0].headers.authorization).toBeUndefined()
+    expect(stand.hivel.requests[0].headers['x-api-token']).toBe(DEPLOY_KEY)
+    expect(stand.hivel.requests[0].headers.authorization).toBeUndefined()
     expect(outputs()).toMatchObject({ deployment_id: `${REPO}/actions/runs/105/attempts/1`, incident_id: 'incident-2' })
     expect(summary()).toContain('### Hivel deployment sent')
-    expect(github.ledger().deployments).toMatchObject({ [`${REPO}/actions/runs/105/attempts/1`]: { state: 'filed' } })
+    expect(stand.github.ledger().deployments).toMatchObject({ [`${REPO}/actions/runs/105/attempts/1`]: { state: 'filed' } })
 
     await run()
-    expect(hivelServer.requests).toHaveLength(2)
+    expect(stand.hivel.requests).toHaveLength(2)
     expect(core.notice).toHaveBeenCalledWith(
       `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`
     )
@@ -133,7 +110,7 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     await run()
     expect(failed()).toEqual([])
     expect(sent()).toEqual([[DEPLOYMENT, `${REPO}/actions/runs/106/attempts/1`, status]])
-    expect(hivelServer.requests[0].json.pr_number).toBe('9')
+    expect(stand.hivel.requests[0].json.pr_number).toBe('9')
     expect(outputs().incident_id).toBe('')
   })
 
@@ -142,17 +119,17 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     event('workflow_run', { action: 'completed', workflow_run: skipped })
     await run()
     expect(failed()).toEqual([])
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'))
     expect(outputs()).toMatchObject({ deployment_id: '', incident_id: '' })
     expect(summary()).toContain('### Hivel incident not filed')
   })
 
   it('sends nothing for a run that has not completed, and says so', async () => {
-    const running = { ...runOf(110, null as unknown as string, '2026-11-26T14:00:00Z'), status: 'in_progress' }
+    const running = { ...runOf(110, null, '2026-11-26T14:00:00Z'), status: 'in_progress' }
     event('workflow_run', { action: 'requested', workflow_run: running })
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'))
   })
 
@@ -162,7 +139,7 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     Object.assign(data, { runs: [success, runOf(107, 'success', '2026-11-26T13:00:00Z')] })
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(outputs().deployment_id).toBeUndefined()
   })
 })
@@ -182,7 +159,7 @@ describe('deployments from deployment_status', () => {
     })
     await run()
     expect(failed()).toEqual([])
-    expect(hivelServer.requests[0].json).toMatchObject({
+    expect(stand.hivel.requests[0].json).toMatchObject({
       deployment_id: `${REPO}/deployments/40`,
       status,
       environment: 'staging',
@@ -196,7 +173,7 @@ describe('deployments from deployment_status', () => {
   it.each(['inactive', 'in_progress', 'queued'])('sends nothing for %s', async state => {
     event('deployment_status', { deployment, deployment_status: { state, created_at: '2026-11-26T13:05:00Z' } })
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/))
   })
 
@@ -205,7 +182,7 @@ describe('deployments from deployment_status', () => {
     core.inputs.image = 'ghcr.io/acme/shop:1.2.3'
     event('deployment_status', { deployment, deployment_status: { state: 'failure', created_at: '2026-11-26T13:05:00Z' } })
     await run()
-    expect(hivelServer.requests[0].json).toMatchObject({ environment: 'prod-eu', image: 'ghcr.io/acme/shop:1.2.3' })
+    expect(stand.hivel.requests[0].json).toMatchObject({ environment: 'prod-eu', image: 'ghcr.io/acme/shop:1.2.3' })
   })
 })
 
@@ -235,7 +212,7 @@ describe('a step inside the deploy workflow', () => {
     await run()
     expect(failed()).toEqual([])
     expect(sent()).toEqual([[DEPLOYMENT, `${REPO}/actions/runs/500/attempts/1`, 'success']])
-    expect(hivelServer.requests[0].json).toMatchObject({
+    expect(stand.hivel.requests[0].json).toMatchObject({
       start_time: '2026-11-26T12:58:00Z',
       branch: 'main',
       build_number: '77',
@@ -264,7 +241,7 @@ describe('a step inside the deploy workflow', () => {
     Object.assign(data, { jobs: { '500/1': [job('deploy', 'completed', 'skipped')] } })
     event('push', {})
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'))
   })
 })
@@ -276,7 +253,7 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     Object.assign(core.inputs, { environment: 'e'.repeat(256), image: 'i'.repeat(300) })
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     expect(core.error.mock.calls.map(([m]) => String(m))).toEqual([
       "Input 'environment' is 256 characters long; Hivel accepts at most 255",
       "Input 'image' is 300 characters long; Hivel accepts at most 255"
@@ -288,26 +265,26 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     Object.assign(data, { runs: [success, runOf(108, 'success', '2026-11-26T13:00:00Z')] })
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
     const log = core.info.mock.calls.map(([m]) => String(m)).join('\n')
     expect(log).toContain(
-      `POST ${hivelServer.url}${DEPLOYMENT}\nX-API-Token: ***\n{\n  "deployment_id": "${REPO}/actions/runs/109/attempts/1"`
+      `POST ${stand.hivel.url}${DEPLOYMENT}\nX-API-Token: ***\n{\n  "deployment_id": "${REPO}/actions/runs/109/attempts/1"`
     )
     expect(summary()).toContain('### Hivel deployment (dry run: nothing sent)')
   })
 
   it('names a deployment Hivel may have (502) as unsure, and a re-run sends it not again', async () => {
-    hivelAnswer = (req, res, count) => (req.url === DEPLOYMENT ? void res.writeHead(502).end() : hivel(req, res, count))
+    stand.answer = (req, res, count) => (req.url === DEPLOYMENT ? void res.writeHead(502).end() : hivel(req, res, count))
     Object.assign(data, { runs: [success, runOf(108, 'success', '2026-11-26T13:00:00Z')] })
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
     expect(failed()).toEqual([
       expect.stringContaining(`Look in Hivel for a deployment with deployment_id ${REPO}/actions/runs/109/attempts/1`)
     ])
-    expect(github.ledger().deployments[`${REPO}/actions/runs/109/attempts/1`]).toMatchObject({ state: 'unsure' })
+    expect(stand.github.ledger().deployments[`${REPO}/actions/runs/109/attempts/1`]).toMatchObject({ state: 'unsure' })
     expect(summary()).toContain('### Hivel deployment unsure')
     await run()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`))
   })
 })
@@ -416,7 +393,7 @@ describe('a backfill with backfill-deployments', () => {
       pulls: { [sha(203)]: 41, [sha(205)]: 42 }
     })
     // The stand-in keeps the comments it was started with, and what is posted.
-    Object.assign(github.comments, { 3: [record(3)], 4: [record(4)] })
+    Object.assign(stand.github.comments, { 3: [record(3)], 4: [record(4)] })
     event('workflow_dispatch', {})
   })
 
@@ -431,9 +408,9 @@ describe('a backfill with backfill-deployments', () => {
       [INCIDENT, `${REPO}/actions/runs/203`, undefined]
     ])
     // The inactive deployment's end is its success, read once more.
-    expect(hivelServer.requests[3].json).toMatchObject({ start_time: '2026-11-10T10:00:00Z', end_time: '2026-11-10T10:04:00Z' })
+    expect(stand.hivel.requests[3].json).toMatchObject({ start_time: '2026-11-10T10:00:00Z', end_time: '2026-11-10T10:04:00Z' })
     // Both issues were filed by a version before the ledger: one list of comments says so.
-    const asked = github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
+    const asked = stand.github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
     expect(asked.filter(a => a.includes('comments'))).toEqual([`GET /repos/${REPO}/issues/comments`])
     expect(JSON.parse(String(outputs().incidents))).toEqual(
       expect.arrayContaining([
@@ -441,9 +418,9 @@ describe('a backfill with backfill-deployments', () => {
       ])
     )
     expect(summary()).toContain('Deployments: 4 found, 4 filed.')
-    hivelServer.requests.length = 0
+    stand.hivel.requests.length = 0
     await run()
-    expect(hivelServer.requests).toEqual([])
+    expect(stand.hivel.requests).toEqual([])
   })
 
   it('leaves a deployment whose pull request cannot be read not sent, in red, and reads each thread when the list of comments is refused', async () => {
@@ -454,7 +431,7 @@ describe('a backfill with backfill-deployments', () => {
     await run()
     expect(failed()).toEqual([expect.stringContaining('Of 4 deployments, 1 were not sent: a re-run sends them')])
     expect(sent().map(([, id]) => id)).not.toContain(`${REPO}/deployments/32`)
-    const asked = github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
+    const asked = stand.github.requests.map(r => `${r.method} ${r.url.split('?')[0]}`)
     expect(asked.filter(a => a.includes('comments')).sort()).toEqual([
       `GET /repos/${REPO}/issues/3/comments`,
       `GET /repos/${REPO}/issues/4/comments`,

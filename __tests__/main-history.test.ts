@@ -2,14 +2,14 @@
  * run() in-process against the paginated history stand-in: the recovery, record and backfill paths
  * the built-action tests (recovery.test.ts, backfill.test.ts) cover, here so coverage sees them.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Handler, hivel, Server, startServer, TOKEN } from '../__fixtures__/action.js'
+import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { History, runOf, useStandIns } from '../__fixtures__/history.js'
 import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -18,32 +18,10 @@ const { run } = await import('../src/main.js')
 const dir = mkdtempSync(join(tmpdir(), 'main-history-'))
 const saved = { ...process.env }
 const data: History = { comments: {} }
-let hivelServer: Server
-/** How Hivel answers in a test that needs other than its docs say. */
-let hivelAnswer: Handler | undefined
-let github: HistoryStandIn
-
-beforeAll(async () => {
-  hivelServer = await startServer((req, res, count) => (hivelAnswer ?? hivel)(req, res, count))
-  github = await startHistory(data)
-  // @actions/github reads the API URL when it is first loaded.
-  process.env.GITHUB_API_URL = github.url
-})
-afterAll(async () => {
-  await hivelServer.close()
-  await github.close()
-})
+const stand = useStandIns(data)
 beforeEach(() => {
-  jest.clearAllMocks()
-  core.written.length = 0
-  hivelServer.requests.length = 0
-  hivelAnswer = undefined
-  github.requests.length = 0
-  for (const key of Object.keys(core.inputs)) delete core.inputs[key]
-  for (const key of Object.keys(data) as (keyof History)[]) if (key !== 'comments') delete data[key]
-  for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
-  github.git.refs.clear()
-  process.env = { ...saved, GITHUB_API_URL: github.url }
+  core.reset()
+  process.env = { ...saved, GITHUB_API_URL: stand.github.url }
   Object.assign(process.env, {
     GITHUB_REPOSITORY: REPO,
     GITHUB_SERVER_URL: 'https://github.com',
@@ -55,19 +33,15 @@ beforeEach(() => {
   writeFileSync(join(dir, 'summary'), '')
   Object.assign(core.inputs, {
     'api-token': TOKEN,
-    'base-url': hivelServer.url,
+    'base-url': stand.hivel.url,
     'github-token': 'ghs_t',
     severity: 'high',
     'max-attempts': '1'
   })
 })
 
-function event(name: string, payload: object) {
-  const path = join(dir, 'event.json')
-  writeFileSync(path, JSON.stringify(payload))
-  Object.assign(process.env, { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path })
-}
-const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) => [k, v]))
+const event = (name: string, payload: object) => setEvent(dir, name, payload)
+const outputs = core.outputs
 const sha = (id: number) => `${id}`.padStart(40, 'a')
 
 describe('main.ts with history: recovery and the record', () => {
@@ -80,10 +54,10 @@ describe('main.ts with history: recovery and the record', () => {
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(outputs()).toMatchObject({ incident_id: 'incident-1', duration: '3 h 12 min' })
     await run()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/))
   })
 
@@ -97,13 +71,13 @@ describe('main.ts with history: recovery and the record', () => {
     event('workflow_run', { action: 'completed', workflow_run: retried })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(hivelServer.requests[0].json).toMatchObject({ provider_id: `${REPO}/actions/runs/105`, reported_time: '2026-11-26T12:00:00Z' })
+    expect(stand.hivel.requests[0].json).toMatchObject({ provider_id: `${REPO}/actions/runs/105`, reported_time: '2026-11-26T12:00:00Z' })
     const failed = { ...runOf(106, 'timed_out', '2026-11-26T14:00:00Z'), run_attempt: 3, head_branch: null }
     core.inputs['file-on'] = 'failure'
     event('workflow_run', { action: 'completed', workflow_run: failed })
     await run()
-    expect(hivelServer.requests[1].json).toMatchObject({ provider_id: `${REPO}/actions/runs/106/attempts/3` })
-    expect(String(hivelServer.requests[1].json.description)).toContain(`at ${sha(106).slice(0, 7)}`)
+    expect(stand.hivel.requests[1].json).toMatchObject({ provider_id: `${REPO}/actions/runs/106/attempts/3` })
+    expect(String(stand.hivel.requests[1].json.description)).toContain(`at ${sha(106).slice(0, 7)}`)
   })
 
   it('files an environment outage at recovery', async () => {
@@ -125,7 +99,7 @@ describe('main.ts with history: recovery and the record', () => {
     })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(hivelServer.requests[0].json).toMatchObject({
+    expect(stand.hivel.requests[0].json).toMatchObject({
       reported_time: '2026-11-26T10:00:00Z',
       provider_id: `${REPO}/deployments/28`,
       pr_number: '198'
@@ -137,14 +111,14 @@ describe('main.ts with history: recovery and the record', () => {
     Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-11-26T10:00:00Z' })
     event('workflow_dispatch', {})
     await run()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(
       expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record')
     )
     await run()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(outputs().incident_id).toBe('incident-1')
   })
 
@@ -157,7 +131,7 @@ describe('main.ts with history: recovery and the record', () => {
     event('workflow_dispatch', {})
     await run()
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'))
-    expect(github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
+    expect(stand.github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
   })
 })
 
@@ -213,17 +187,19 @@ describe('main.ts with history: backfill', () => {
     const incidents = JSON.parse(String(outputs().incidents)) as { status: string }[]
     expect(incidents.map(i => i.status).sort()).toEqual(['cannot file', 'filed', 'filed', 'filed'])
     expect(outputs().filed).toBe('3')
-    const environment = hivelServer.requests
+    const environment = stand.hivel.requests
       .map(r => r.json as Record<string, string>)
       .find(p => p.provider_id === `${REPO}/deployments/28`)
     expect(environment).toMatchObject({ reported_time: '2026-11-26T10:00:00Z', resolution_time: '2026-11-26T13:12:00Z' })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.written.join('')).toContain('| Status | Source |')
     core.setOutput.mockClear()
-    ;(data.issues as { number: number; comments: number }[]).forEach(i => (i.comments = github.comments[i.number]?.length ?? i.comments))
+    ;(data.issues as { number: number; comments: number }[]).forEach(
+      i => (i.comments = stand.github.comments[i.number]?.length ?? i.comments)
+    )
     await run()
     expect(outputs().filed).toBe('0')
-    expect(hivelServer.requests).toHaveLength(3)
+    expect(stand.hivel.requests).toHaveLength(3)
   })
 
   it('leaves an incident whose pull request GitHub did not answer not sent, to resume, and refuses one-incident inputs', async () => {
@@ -241,8 +217,8 @@ describe('main.ts with history: backfill', () => {
   it('sends nothing in a dry run', async () => {
     core.inputs['dry-run'] = 'true'
     await run()
-    expect(hivelServer.requests).toHaveLength(0)
-    expect(github.requests.filter(r => r.method === 'POST')).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
+    expect(stand.github.requests.filter(r => r.method === 'POST')).toHaveLength(0)
   })
 
   it('fails when Hivel refuses an incident, and names a workflow it does not know', async () => {
@@ -261,11 +237,11 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
   /** A ledger holding ID as another run left it. */
   const seed = (entry: object) =>
     commitLedger(
-      github.git,
+      stand.github.git,
       JSON.stringify({ version: 1, created_at: '2026-11-01T00:00:00.000Z', imported_threads: [], incidents: { [ID]: entry } })
     )
   const reserved = (until: string) => ({ state: 'sending', run: OTHER_RUN, at: '2026-11-26T12:00:00Z', by: 'other', until })
-  const stateOf = () => (ledgerOf(github.git) as { incidents: Record<string, { state: string; why?: string }> }).incidents[ID]
+  const stateOf = () => (ledgerOf(stand.github.git) as { incidents: Record<string, { state: string; why?: string }> }).incidents[ID]
   beforeEach(() => {
     Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-11-26T10:00:00Z' })
     event('workflow_dispatch', {})
@@ -275,7 +251,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     seed(reserved('2026-11-26T12:05:00Z'))
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining(`${OTHER_RUN} stopped while sending it`))
-    expect(hivelServer.requests).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
     expect(stateOf().state).toBe('unsure')
     jest.clearAllMocks()
     await run()
@@ -283,13 +259,13 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`))
     core.inputs.resend = ID
     await run()
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(stateOf().state).toBe('filed')
   })
 
   it("reports an old reservation that the action's comment proves filed, with that id", async () => {
     seed(reserved('2026-11-26T12:05:00Z'))
-    github.comments[203] = [
+    stand.github.comments[203] = [
       {
         id: 1,
         body: `<!-- hivel-incident {"provider_id":"${ID}","incident_id":"inc-9"} -->`,
@@ -298,7 +274,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
       }
     ]
     await run()
-    expect(hivelServer.requests).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(outputs().incident_id).toBe('inc-9')
     expect(stateOf()).toMatchObject({ state: 'filed', incident_id: 'inc-9' })
@@ -307,21 +283,21 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
   it('leaves a reservation that may still be sending to its run, and says so', async () => {
     seed(reserved('2999-01-01T00:00:00Z'))
     await run()
-    expect(hivelServer.requests).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`))
   })
 
   it('keeps a 502 as unsure with a short reason, and releases what Hivel refused', async () => {
-    hivelAnswer = (_req, res) => void res.writeHead(502).end('Bad Gateway')
+    stand.answer = (_req, res) => void res.writeHead(502).end('Bad Gateway')
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('in the resend input'))
     expect(stateOf()).toMatchObject({ state: 'unsure', why: 'the last attempt got HTTP 502: Bad Gateway' })
-    github.git.refs.clear()
-    hivelAnswer = (_req, res) => void res.writeHead(400).end('{"message":"bad"}')
+    stand.github.git.refs.clear()
+    stand.answer = (_req, res) => void res.writeHead(400).end('{"message":"bad"}')
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('HTTP 400'))
-    expect(ledgerOf(github.git).incidents).toEqual({})
+    expect(ledgerOf(stand.github.git).incidents).toEqual({})
   })
 
   it('sends nothing when the reservation cannot be written, naming the permission', async () => {
@@ -329,14 +305,14 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
       req.method === 'POST' && req.url.endsWith('/git/refs') ? [403, { message: 'Resource not accessible by integration' }] : undefined
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^Not sent: Could not write the ledger .*contents: write/))
-    expect(hivelServer.requests).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
   })
 
   it('sends nothing on a ledger it did not write', async () => {
-    commitLedger(github.git, '{"version":1}')
+    commitLedger(stand.github.git, '{"version":1}')
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('is not what the action writes'))
-    expect(hivelServer.requests).toHaveLength(0)
+    expect(stand.hivel.requests).toHaveLength(0)
   })
 
   it('says what Hivel filed when the ledger cannot record it, and keeps the id', async () => {
@@ -353,11 +329,14 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
 
   it('files an incident resolved before the ledger whose thread no longer exists: a 404 thread holds no record', async () => {
     core.inputs['resolution-time'] = '2026-11-26T11:00:00Z'
-    commitLedger(github.git, JSON.stringify({ version: 1, created_at: '2026-12-01T00:00:00.000Z', imported_threads: [], incidents: {} }))
+    commitLedger(
+      stand.github.git,
+      JSON.stringify({ version: 1, created_at: '2026-12-01T00:00:00.000Z', imported_threads: [], incidents: {} })
+    )
     data.refuse = { [`/repos/${REPO}/issues/203/comments`]: [404, { message: 'Not Found' }] }
     await run()
-    expect(github.asked()).toContain(`GET /repos/${REPO}/issues/203/comments?per_page=100`)
-    expect(hivelServer.requests).toHaveLength(1)
+    expect(stand.github.asked()).toContain(`GET /repos/${REPO}/issues/203/comments?per_page=100`)
+    expect(stand.hivel.requests).toHaveLength(1)
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'))
   })
 
@@ -382,7 +361,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     })
     delete core.inputs['pr-number']
     delete core.inputs['reported-time']
-    hivelAnswer = (req, res, count) => {
+    stand.answer = (req, res, count) => {
       // The runner cancels the job while the first incident is being sent.
       if (count === 1) {
         process.emit('SIGINT')
@@ -392,8 +371,8 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     }
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('run it again with the same inputs to resume'))
-    expect(hivelServer.requests).toHaveLength(1)
-    const filed = Object.entries(ledgerOf(github.git).incidents as Record<string, { state: string }>)
+    expect(stand.hivel.requests).toHaveLength(1)
+    const filed = Object.entries(ledgerOf(stand.github.git).incidents as Record<string, { state: string }>)
     expect(filed).toEqual([[`https://github.com/${REPO}/issues/3`, expect.objectContaining({ state: 'filed' })]])
   })
 })
