@@ -4,7 +4,7 @@
  * what is missing. One incident's failure never stops the others.
  */
 import * as core from '@actions/core'
-import { findPullRequest, layOver, RunEnv } from './context.js'
+import { findPullRequest, layOver, RunEnv, withPullRequest } from './context.js'
 import { buildDeployment, DeploymentDraft, DeploymentPayload } from './deployment.js'
 import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, Pull, RateLimitError, Run } from './github-api.js'
@@ -286,32 +286,48 @@ function cannotFile(entry: Entry, settings: Settings): string | undefined {
   return undefined
 }
 
+/**
+ * Makes a look-up a record needs. A failed one is no answer (only an empty list says "no pull
+ * request"): the record is not sent, in red, and a re-run asks again; a spent rate limit stops the
+ * run. Whether it was answered.
+ */
+async function lookUp(record: Filed, stop: Stop, ask: () => Promise<void>): Promise<boolean> {
+  try {
+    await ask()
+    return true
+  } catch (error) {
+    if (error instanceof RateLimitError) stop.request(clean(error.message, []))
+    else if (error instanceof GitHubApiError)
+      record.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}; a re-run of the backfill sends it.` }
+    else throw error
+    return false
+  }
+}
+
+/** Builds a record's payload, or gives it the reason it cannot be filed as it stands. */
+function build<T>(record: Filed, make: () => T): T | undefined {
+  try {
+    return make()
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    record.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
+    return undefined
+  }
+}
+
 /** Gives each entry its pull request, severity and payload, or the reason it cannot be filed. */
 async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
   // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
   const forBuild: Settings = { ...settings, severity: undefined }
   await pool(entries, settings['backfill-concurrency'], stop, async entry => {
-    try {
-      await findPullRequest(entry.draft, api, undefined)
-    } catch (error) {
-      if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
-      if (!(error instanceof GitHubApiError)) throw error
-      // A look-up that failed is no answer (only an empty list says "no pull request"): not sent, in red, and a re-run asks again.
-      entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}; a re-run of the backfill sends it.` }
-      return
-    }
+    if (!(await lookUp(entry, stop, () => findPullRequest(entry.draft, api, undefined)))) return
     if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
     const problem = cannotFile(entry, settings)
     if (problem) {
       entry.outcome = { status: 'cannot file', problem }
       return
     }
-    try {
-      entry.built = buildIncident(forBuild, entry.draft.defaults, now)
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
-    }
+    entry.built = build(entry, () => buildIncident(forBuild, entry.draft.defaults, now))
   })
 }
 
@@ -359,25 +375,8 @@ interface DeploymentEntry extends Filed {
 /** Gives each deployment its pull request (asked once per commit) and its payload, or the reason it cannot be sent. */
 async function prepareDeployments(found: DeploymentEntry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
   await pool(found, settings['backfill-concurrency'], stop, async entry => {
-    const { draft } = entry
-    if (!draft.prNumber && draft.commit) {
-      const shim: Draft = { defaults: {}, prSha: draft.commit }
-      try {
-        await findPullRequest(shim, api, undefined)
-      } catch (error) {
-        if (error instanceof RateLimitError) return stop.request(clean(error.message, []))
-        if (!(error instanceof GitHubApiError)) throw error
-        entry.outcome = { status: 'not sent', problem: `Not sent: ${clean(error.message, [])}; a re-run of the backfill sends it.` }
-        return
-      }
-      draft.prNumber = shim.defaults.prNumber?.value
-    }
-    try {
-      entry.payload = buildDeployment(settings, draft, now)
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      entry.outcome = { status: 'cannot file', problem: clean(error.problems.join(' '), []) }
-    }
+    if (!(await lookUp(entry, stop, async () => void (entry.draft = await withPullRequest(entry.draft, api))))) return
+    entry.payload = build(entry, () => buildDeployment(settings, entry.draft, now))
   })
 }
 

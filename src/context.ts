@@ -51,7 +51,7 @@ export function runEnv(env: NodeJS.ProcessEnv = process.env): RunEnv {
 }
 
 /* Only the event fields the situations read (shapes from GitHub's webhook payloads). */
-interface EventPayload {
+export interface EventPayload {
   action?: string
   pull_request?: Pull
   workflow_run?: Run
@@ -78,7 +78,7 @@ export function readEvent(path: string | undefined): EventPayload {
 const FIRST_PAGE = 10
 
 /** The event payload, refused when an event the action reads lacks its object. */
-function readEventOf(env: RunEnv): EventPayload {
+export function readEventOf(env: RunEnv): EventPayload {
   const event = readEvent(env.eventPath)
   // Read as a rollback, an event without its object would file this run as an incident.
   const missing = (EVENT_OBJECTS[env.eventName] ?? []).filter(key => !event[key])
@@ -137,9 +137,9 @@ export async function resolveDraft(
   env: RunEnv,
   now: Date,
   api: GitHubApi,
-  alongside: (draft: Draft) => Promise<void> = () => Promise.resolve()
+  alongside: (draft: Draft) => Promise<void> = () => Promise.resolve(),
+  event: EventPayload = readEventOf(env)
 ): Promise<Draft | Skip> {
-  const event = readEventOf(env)
   const found = await situation(event, settings, env, api)
   if (isSkip(found)) return found
   const base: Defaults = {
@@ -168,9 +168,9 @@ export async function resolveDeployment(
   settings: Settings,
   env: RunEnv,
   now: Date,
-  api: GitHubApi
+  api: GitHubApi,
+  event: EventPayload = readEventOf(env)
 ): Promise<DeploymentDraft | Skip | undefined> {
-  const event = readEventOf(env)
   const where = { repository: env.repository, serverUrl: env.serverUrl }
   let found: DeploymentDraft | Skip | undefined
   if (env.eventName === 'workflow_run' && event.workflow_run)
@@ -180,8 +180,15 @@ export async function resolveDeployment(
     const deployment = { ...event.deployment, environment: event.deployment.environment || event.deployment_status.environment || '' }
     found = statusDeployment({ deployment, status: event.deployment_status }, where)
   } else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
-  if (!found || isSkip(found) || found.prNumber || !found.commit) return found
-  // The pull request is optional for Hivel, but a look-up that failed is no answer: it fails the step, never a silent gap.
+  return found && !isSkip(found) ? withPullRequest(found, api) : found
+}
+
+/**
+ * A deployment with the pull request of its commit when the event named none. Optional for Hivel,
+ * but a look-up that failed is no answer: it is thrown, never a silent gap.
+ */
+export async function withPullRequest(found: DeploymentDraft, api: Pick<GitHubApi, 'pullRequestForCommit'>): Promise<DeploymentDraft> {
+  if (found.prNumber || !found.commit) return found
   const draft: Draft = { defaults: {}, prSha: found.commit }
   await findPullRequest(draft, api, undefined)
   return { ...found, prNumber: draft.defaults.prNumber?.value }

@@ -1,6 +1,6 @@
 /** One event: the incident and the deployment of this run's situation, checked, filed once each, and reported. */
 import * as core from '@actions/core'
-import { resolveDeployment, resolveDraft, RunEnv } from './context.js'
+import { readEventOf, resolveDeployment, resolveDraft, RunEnv } from './context.js'
 import { isIncidentEvent } from './events.js'
 import { buildDeployment } from './deployment.js'
 import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
@@ -32,23 +32,31 @@ function tell(outcome: Outcome, noun: string): void {
  * of the deploy workflow sends its deployment, then files the outage), or nothing, each once.
  */
 export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
-  const deployment = settings.deployments ? await resolveDeployment(settings, env, now, api) : undefined
+  const event = readEventOf(env)
+  const deployment = settings.deployments ? await resolveDeployment(settings, env, now, api, event) : undefined
   // A step inside the deploy workflow reports its deployment; only the events the action reads are incidents then.
   const incidentToo = !settings.deployments || isIncidentEvent(env.eventName)
   let opened: Promise<Filer> | undefined
   const open = () => (opened ??= Filer.open(filing, api))
   // The ledger is read while the situation's look-ups are made (neither waits for the other), once the draft can be filed.
   const draft = incidentToo
-    ? await resolveDraft(settings, env, now, api, async found => {
-        if (!remainingProblems(found, settings)) await open()
-      })
+    ? await resolveDraft(
+        settings,
+        env,
+        now,
+        api,
+        async found => {
+          if (!remainingProblems(found, settings)) await open()
+        },
+        event
+      )
     : undefined
   const skipped = [deployment, draft].filter(found => found && isSkip(found)).map(found => (found as Skip).skip)
   for (const reason of skipped) core.notice(clean(reason, []))
   const items: Item[] = []
   // Every record is built and checked before anything is sent: bad input sends nothing.
   const sendsDeployment = !!deployment && !isSkip(deployment)
-  if (deployment && !isSkip(deployment)) items.push({ deployment: buildDeployment(settings, deployment, now) })
+  if (sendsDeployment) items.push({ deployment: buildDeployment(settings, deployment, now) })
   let incident: { built: Built; thread?: number } | undefined
   if (draft && !isSkip(draft)) {
     const problems = remainingProblems(draft, settings)

@@ -437,6 +437,16 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
 export type Settings = v.InferOutput<ReturnType<typeof settingsSchema>>
 export type InputName = keyof Settings
 
+// Runner clocks drift; a little tolerance keeps "now" from another machine valid.
+const FUTURE_TOLERANCE_MS = 5 * 60_000
+
+/** A time of the incident or the deployment: not after now, give or take the tolerance. */
+const notInFuture = (now: Date) =>
+  v.check<Date, (issue: v.CheckIssue<Date>) => string>(
+    d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+    i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
+  )
+
 /** The incident as Hivel receives it; every field's limit from the API reference. */
 export const payloadSchema = (now: Date) =>
   v.pipe(
@@ -449,21 +459,9 @@ export const payloadSchema = (now: Date) =>
       ),
       severity: v.pipe(v.string(SEVERITY_REQUIRED), v.minLength(1), v.maxLength(FIELD_LIMIT)),
       affected_systems: v.optional(v.array(v.pipe(v.string(), v.maxLength(FIELD_LIMIT)))),
-      reported_time: v.pipe(
-        v.date(`is required: set reported-time to when the incident began. Accepted: ${TIME_FORMS}`),
-        v.check(
-          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
-          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
-        )
-      ),
+      reported_time: v.pipe(v.date(`is required: set reported-time to when the incident began. Accepted: ${TIME_FORMS}`), notInFuture(now)),
       reported_by: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
-      resolution_time: v.pipe(
-        v.date(),
-        v.check(
-          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
-          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
-        )
-      ),
+      resolution_time: v.pipe(v.date(), notInFuture(now)),
       provider_id: v.optional(v.pipe(v.string(), v.maxLength(FIELD_LIMIT))),
       repo_url: v.pipe(v.string('is required: set repo-url to owner/repo or the repository URL'), v.minLength(1), v.maxLength(FIELD_LIMIT)),
       pr_number: v.pipe(
@@ -482,9 +480,6 @@ export const payloadSchema = (now: Date) =>
     )
   )
 
-// Runner clocks drift; a little tolerance keeps "now" from another machine valid.
-const FUTURE_TOLERANCE_MS = 5 * 60_000
-
 export type Incident = v.InferInput<ReturnType<typeof payloadSchema>>
 
 /** The statuses Hivel's deployment API takes (it maps others too; the action sends these). */
@@ -500,20 +495,8 @@ export const deploymentSchema = (now: Date) =>
       deployment_id: field('the id of the deployment'),
       event_type: v.literal('completed'),
       status: v.picklist(DEPLOYMENT_STATUSES),
-      start_time: v.pipe(
-        v.date('is required: when the deployment started'),
-        v.check(
-          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
-          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
-        )
-      ),
-      end_time: v.pipe(
-        v.date('is required: when the deployment finished'),
-        v.check(
-          d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
-          i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
-        )
-      ),
+      start_time: v.pipe(v.date('is required: when the deployment started'), notInFuture(now)),
+      end_time: v.pipe(v.date('is required: when the deployment finished'), notInFuture(now)),
       repo_url: field('the repository URL'),
       environment: field('set environment to the environment deployed to, such as production'),
       branch: field('the branch deployed'),
