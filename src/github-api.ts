@@ -430,6 +430,11 @@ export class GitHubApi {
     return (await this.request(method, path, purpose, options)).data as T
   }
 
+  /** One page of a list, read whole. */
+  private async page<T>(path: string, purpose: Purpose, options?: Options): Promise<T[]> {
+    return itemsOf<T>(await this.json<unknown>('GET', path, purpose, options), purpose)
+  }
+
   /**
    * Every item of a list, newest first as GitHub serves them, following `next` links; stop by
    * leaving the loop. first: a smaller first page, for lists whose newest few usually decide;
@@ -449,11 +454,9 @@ export class GitHubApi {
     let perPage = opts.first ?? PAGE
     while (next) {
       const reply: Reply = await this.request('GET', next, purpose, { query: { ...query, per_page: perPage } })
-      const items = opts.key ? (reply.data as Record<string, unknown>)[opts.key] : reply.data
-      if (!Array.isArray(items))
-        throw new GitHubApiError(`Could not ${purpose.what}: the GitHub API answered a page that is not a list`, 502)
+      const items = itemsOf<T>(opts.key ? (reply.data as Record<string, unknown>)[opts.key] : reply.data, purpose)
       if (opts.key) total = Number((reply.data as { total_count?: unknown }).total_count) || undefined
-      for (const item of items as T[]) {
+      for (const item of items) {
         if (item.id !== undefined && seen.has(item.id)) continue
         if (opts.first && item.id !== undefined) seen.add(item.id)
         count++
@@ -472,17 +475,10 @@ export class GitHubApi {
   pullsOfCommit(sha: string): Promise<Pull[]> {
     let pulls = this.pullsOfCommitCache.get(sha)
     if (!pulls) {
-      pulls = this.json<Pull[]>('GET', `${this.repoPath}/commits/${encodeURIComponent(sha)}/pulls`, {
+      pulls = this.page<Pull>(`${this.repoPath}/commits/${encodeURIComponent(sha)}/pulls`, {
         what: `find the pull request of commit ${sha.slice(0, 7)}`,
         permission: 'pull-requests: read',
         kind: 'pull request of a commit'
-      }).then(found => {
-        if (!Array.isArray(found))
-          throw new GitHubApiError(
-            `Could not find the pull request of commit ${sha.slice(0, 7)}: the GitHub API answered a page that is not a list`,
-            502
-          )
-        return found
       })
       this.pullsOfCommitCache.set(sha, pulls)
       // A failed look-up is not remembered: the next one asks again.
@@ -600,20 +596,12 @@ export class GitHubApi {
   }
 
   /** A deployment's newest statuses, newest first. */
-  private async deploymentStatuses(id: number, count: number): Promise<DeploymentStatus[]> {
-    const what = `read the statuses of deployment ${id}`
-    const statuses = await this.json<unknown>(
-      'GET',
+  private deploymentStatuses(id: number, count: number): Promise<DeploymentStatus[]> {
+    return this.page<DeploymentStatus>(
       `${this.repoPath}/deployments/${id}/statuses`,
-      {
-        what,
-        permission: 'deployments: read',
-        kind: 'deployment statuses'
-      },
+      { what: `read the statuses of deployment ${id}`, permission: 'deployments: read', kind: 'deployment statuses' },
       { query: { per_page: count } }
     )
-    if (!Array.isArray(statuses)) throw new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
-    return statuses as DeploymentStatus[]
   }
 
   /** The repository's default branch. */
@@ -667,15 +655,12 @@ export class GitHubApi {
 
   /** The commit messages of a pull request (the first 100 commits). */
   async pullCommitMessages(number: number): Promise<string[]> {
-    const what = `list the commits of pull request #${number}`
-    const commits = await this.json<unknown>(
-      'GET',
+    const commits = await this.page<Commit>(
       `${this.repoPath}/pulls/${number}/commits`,
-      { what, permission: 'pull-requests: read', kind: 'commits of a pull request' },
+      { what: `list the commits of pull request #${number}`, permission: 'pull-requests: read', kind: 'commits of a pull request' },
       { query: { per_page: PAGE } }
     )
-    if (!Array.isArray(commits)) throw new GitHubApiError(`Could not ${what}: the GitHub API answered a page that is not a list`, 502)
-    return (commits as Commit[]).map(c => c.commit.message)
+    return commits.map(c => c.commit.message)
   }
 
   /** The comments of an issue or pull request, oldest first. */
@@ -762,6 +747,12 @@ export class GitHubApi {
         })
     return moved.status === 422 ? undefined : commit.sha
   }
+}
+
+/** A page's items: an answer that is not a list is an error, never "no items". */
+function itemsOf<T>(data: unknown, purpose: Purpose): T[] {
+  if (!Array.isArray(data)) throw new GitHubApiError(`Could not ${purpose.what}: the GitHub API answered a page that is not a list`, 502)
+  return data as T[]
 }
 
 /** JSON text as data; undefined when it is not JSON. */
