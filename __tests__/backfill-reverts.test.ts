@@ -70,12 +70,12 @@ describe('backfill-reverts: every revert of a window, from two lists', () => {
     expect(JSON.parse(result.outputs.incidents)).toHaveLength(12)
     const { 'GET record': records, ...finding } = count(github.asked())
     // 330 closed pull requests in the window (30 unmerged) and the first before it: 4 pages of 100; main's 598 commits
-    // in the window: 6 pages. The default branch comes from the listed pull requests: the repository is not read.
+    // in the window: 6 pages. The repository is read once, first (its default branch, and whether it can be read).
     // Looked up once each, what the lists do not hold: the pull request reverted by the 3 reverts of changes merged
     // before the window (one by number, two by commit); the pull request of the 2 `git revert` commits that are
     // neither a merge nor a head; the reverted commit of the 4 undos, and the undo's own commit for the 2 merged with a
     // merge commit.
-    expect(finding).toEqual({ '/pulls page': 4, '/commits page': 6, 'pull request': 1, 'pull request of a commit': 10 })
+    expect(finding).toEqual({ repository: 1, '/pulls page': 4, '/commits page': 6, 'pull request': 1, 'pull request of a commit': 10 })
     // The dry run reads the ledger, and the records of versions before it from one list of the repository's
     // comments (not a read per revert), and writes nothing.
     expect(records).toBe(2)
@@ -192,6 +192,7 @@ describe('backfill-reverts: what the lists cannot settle', () => {
     ])
     expect(core.written.join('\n')).toContain('Could not read pull request acme/payments#88: GitHub answered 404 Not Found')
     expect(asked).toEqual([
+      'GET ',
       'GET /pulls?state=closed&sort=updated&direction=desc&per_page=100',
       `GET /commits?sha=main&since=${encodeURIComponent('2026-11-01T00:00:00.000Z')}&until=${encodeURIComponent('2026-11-30T00:00:00.000Z')}&per_page=100`,
       // The revert commit pushed to main: GitHub lists no pull request of it, so nothing to file.
@@ -201,7 +202,7 @@ describe('backfill-reverts: what the lists cannot settle', () => {
     ])
   })
 
-  it('asks for the default branch when no pull request was listed, and for the pull request of a revert commit', async () => {
+  it('reads the repository once, first, and asks for the pull request of a revert commit', async () => {
     const revert = pr(14, '2026-11-20T10:00:00Z', { title: 'Back out change 10', head: { ref: 'back-out', sha: sha(1014) } })
     const { incidents, asked } = await backfillOf({
       // Listed by a commit's pull requests only: last updated before the window.
@@ -219,8 +220,8 @@ describe('backfill-reverts: what the lists cannot settle', () => {
     })
     expect(incidents).toEqual([{ provider_id: `${REPO}/pull/14`, incident_id: '', status: 'dry run' }])
     expect(asked.map(a => a.split('?')[0])).toEqual([
-      'GET /pulls',
       'GET ',
+      'GET /pulls',
       'GET /commits',
       `GET /commits/${sha(15)}/pulls`,
       `GET /commits/${sha(10)}/pulls`

@@ -275,7 +275,8 @@ const wildInput: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   environment: fc.oneof(fc.constantFrom('production', 'staging', ' dev '), fc.string({ maxLength: 300 }), anyText),
   image: fc.oneof(word, fc.string({ maxLength: 300 }), anyText),
   'deploy-jobs': listText,
-  'backfill-deployments': booleanText
+  'backfill-deployments': booleanText,
+  repository: fc.oneof(fc.constantFrom('acme/shop', 'acme/payments', 'acme', 'a/b/c', 'acme/..'), anyText)
 }
 
 /** Raw inputs as readInputs gives them: any subset, each any text of its kind. */

@@ -8,8 +8,6 @@ import { REPO } from './run-action.mjs'
 import { commitLedger, gitData, gitDatabase, ledgerOf } from './git-stand-in.mjs'
 import { startServer } from './stand-in.mjs'
 
-const API = `/repos/${REPO}`
-
 /**
  * A workflow run as the runs list and the attempts endpoint return it.
  * @typedef {object} RunData
@@ -75,7 +73,10 @@ const API = `/repos/${REPO}`
  * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
- * @property {{ remaining: number, reset: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds)
+ * @property {{ remaining: number, reset?: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds); one object
+ *   given to many stand-ins is one budget they share (an app installation's), and a request when none is left is refused with 403 as GitHub does
+ * @property {string} [repository] the repository served, owner/name (REPO by default); any other answers 404
+ * @property {boolean} [archived] the repository is archived: read-only, as GitHub answers writes to one
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
  * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
  * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
@@ -145,7 +146,9 @@ export async function startHistory(history) {
   const comments = history.comments ?? {}
   const git = history.git ?? gitData()
   if (history.ledger !== undefined) commitLedger(git, history.ledger)
-  let remaining = history.rateLimit?.remaining ?? 1000
+  const repository = history.repository ?? REPO
+  const API = `/repos/${repository}`
+  const budget = history.rateLimit ?? { remaining: 1000 }
   let commentId = 9000
   let base = ''
   const server = await startServer((req, res) => {
@@ -153,18 +156,25 @@ export async function startHistory(history) {
     if (instead === 'hold') return
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
-    remaining = Math.max(0, remaining - 1)
+    // The budget comes back whole at its reset, for the hour after.
+    if (budget.reset !== undefined && Date.now() >= budget.reset * 1000)
+      Object.assign(budget, { remaining: 1000, reset: Math.floor(Date.now() / 1000) + 3600 })
+    const spent = budget.remaining <= 0
+    budget.remaining = Math.max(0, budget.remaining - 1)
     /** @type {Record<string, string>} */
     const headers = {
       'Content-Type': 'application/json',
       'x-ratelimit-limit': '1000',
-      'x-ratelimit-remaining': String(remaining),
-      'x-ratelimit-reset': String(history.rateLimit?.reset ?? Math.floor(Date.now() / 1000) + 3600)
+      'x-ratelimit-remaining': String(budget.remaining),
+      'x-ratelimit-reset': String(budget.reset ?? Math.floor(Date.now() / 1000) + 3600)
     }
     const send = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ more = {}) =>
       void res
         .writeHead(status, { ...headers, ...more })
         .end(typeof body === 'string' && more['Content-Type'] ? body : JSON.stringify(body))
+    if (spent) return send(403, { message: 'API rate limit exceeded for installation ID 1.' })
+    if (!path.startsWith(`${API}/`) && path !== API) return send(404, { message: 'Not Found' })
+    if (history.archived && req.method !== 'GET') return send(403, { message: 'Repository was archived so is read-only.' })
     const refused = Array.isArray(instead) ? instead : history.refuse?.[path]
     if (refused) return send(refused[0], refused[1], refused[2])
     const list = (/** @type {unknown[]} */ items, /** @type {string} */ wrap = '') => {
@@ -188,7 +198,7 @@ export async function startHistory(history) {
       return attempt ? send(200, attempt) : send(404, { message: 'Not Found' })
     }
     if (path === `${API}/actions/workflows`) return list(history.workflows ?? [], 'workflows')
-    if (path === API) return send(200, { full_name: REPO, default_branch: 'main' })
+    if (path === API) return send(200, { full_name: repository, default_branch: 'main', archived: !!history.archived })
     if (path === `${API}/deployments`) {
       const environment = url.searchParams.get('environment')
       return list((history.deployments ?? []).filter(d => !environment || d.environment === environment))
@@ -223,9 +233,7 @@ export async function startHistory(history) {
     if (gitAnswer) return send(...gitAnswer)
     if (tail === '/issues/comments') {
       // Every thread's comments, oldest first, each naming its thread as GitHub does.
-      const all = Object.entries(comments).flatMap(([n, thread]) =>
-        thread.map(c => ({ ...c, issue_url: `${base}/repos/${REPO}/issues/${n}` }))
-      )
+      const all = Object.entries(comments).flatMap(([n, thread]) => thread.map(c => ({ ...c, issue_url: `${base}${API}/issues/${n}` })))
       return list(all.sort((a, b) => a.id - b.id))
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
@@ -236,7 +244,7 @@ export async function startHistory(history) {
         const comment = {
           id,
           body: req.json?.body ?? '',
-          html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}`,
+          html_url: `https://github.com/${repository}/issues/${m[1]}#issuecomment-${id}`,
           user: { login: 'github-actions[bot]' }
         }
         thread.push(comment)

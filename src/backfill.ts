@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { findPullRequest, layOver, RunEnv, withPullRequest } from './context.js'
 import { buildDeployment, DeploymentDraft, DeploymentPayload } from './deployment.js'
 import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
+import { DEPLOYMENT, INCIDENT } from './hivel.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, Pull, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
@@ -114,8 +115,7 @@ async function fromReverts({ settings, since, until, env, api }: Scope): Promise
     for (const sha of [commit, here ? byNumber.get(named.number)?.merge_commit_sha : undefined])
       if (sha) reverted.add(on(pull.base?.ref, sha))
   }
-  const defaultBranch =
-    [...byNumber.values()].find(p => p.base?.repo?.default_branch)?.base?.repo?.default_branch ?? (await api.defaultBranch())
+  const defaultBranch = await api.defaultBranch()
   for (const branch of new Set([defaultBranch, ...(settings['revert-branches'] ?? [])])) {
     for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
       const commit = revertedCommit(c.message)
@@ -316,10 +316,11 @@ function build<T>(record: Filed, make: () => T): T | undefined {
 }
 
 /** Gives each entry its pull request, severity and payload, or the reason it cannot be filed. */
-async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
+async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop, filer: Filer): Promise<void> {
   // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
   const forBuild: Settings = { ...settings, severity: undefined }
   await pool(entries, settings['backfill-concurrency'], stop, async entry => {
+    if ((entry.outcome = filer.filedBefore(INCIDENT, entry.draft.defaults.providerId?.value ?? ''))) return
     if (!(await lookUp(entry, stop, () => findPullRequest(entry.draft, api, undefined)))) return
     if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
     const problem = cannotFile(entry, settings)
@@ -373,8 +374,16 @@ interface DeploymentEntry extends Filed {
 }
 
 /** Gives each deployment its pull request (asked once per commit) and its payload, or the reason it cannot be sent. */
-async function prepareDeployments(found: DeploymentEntry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop): Promise<void> {
+async function prepareDeployments(
+  found: DeploymentEntry[],
+  settings: Settings,
+  now: Date,
+  api: GitHubApi,
+  stop: Stop,
+  filer: Filer
+): Promise<void> {
   await pool(found, settings['backfill-concurrency'], stop, async entry => {
+    if ((entry.outcome = filer.filedBefore(DEPLOYMENT, entry.draft.deploymentId))) return
     if (!(await lookUp(entry, stop, async () => void (entry.draft = await withPullRequest(entry.draft, api))))) return
     entry.payload = build(entry, () => buildDeployment(settings, entry.draft, now))
   })
@@ -411,9 +420,7 @@ function failedText(entries: Filed[], noun: 'incidents' | 'deployments'): string
 
 /** Counts by status, "500 found, 480 filed, 20 already filed", for the log and the summary. */
 export function tallyText(entries: Filed[], separator = ', '): string {
-  const counts: Record<string, number> = { found: entries.length }
-  for (const e of entries) if (e.outcome) counts[e.outcome.status] = (counts[e.outcome.status] ?? 0) + 1
-  return Object.entries(counts)
+  return Object.entries(counts(entries))
     .map(([status, n]) => `${n} ${status}`)
     .join(separator)
 }
@@ -425,15 +432,73 @@ export function requestsText(api: Pick<GitHubApi, 'requests' | 'requestsByKind'>
   return `${api.requests} requests${each}${kinds.length ? `: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}` : ''}`
 }
 
+/** How many of a backfill's records ended in each status, "found" first: one repository's line of a roll-up. */
+function counts(records: Filed[]): Record<string, number> {
+  const by: Record<string, number> = { found: records.length }
+  for (const r of records) if (r.outcome) by[r.outcome.status] = (by[r.outcome.status] ?? 0) + 1
+  return by
+}
+
+/**
+ * The repository, read first: one that cannot be read fails here in one line, and an archived one
+ * (read-only, so no ledger can be written) is not synced; whether to go on.
+ */
+async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Promise<boolean> {
+  let archived: boolean | undefined
+  try {
+    archived = (await api.repository()).archived
+  } catch (error) {
+    if (!(error instanceof GitHubApiError) || (error.status !== 404 && error.status !== 403) || error instanceof RateLimitError) throw error
+    throw new ContextError(
+      `Cannot read ${env.repository}: ${clean(error.message, [])}. github-token must reach ${env.repository}: the workflow's own token reads only the repository it runs in; an app's installation token reads the repositories the app is installed on.`
+    )
+  }
+  if (archived && filing.record && !filing.dryRun) {
+    core.notice(`${env.repository} is archived: it is read-only, so no ledger can be kept in it, and nothing is sent from it.`, {
+      title: 'Archived repository'
+    })
+    return false
+  }
+  return true
+}
+
 /** Runs a backfill of the window the settings give. */
 export async function backfill(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
   checkBackfillInputs(settings)
+  const entries: Entry[] = []
+  let deployments: DeploymentEntry[] = []
+  let stopped: string | undefined
+  let error: string | undefined
+  try {
+    stopped = await backfillWindow(settings, env, now, api, filing, entries, (d: DeploymentEntry[]) => (deployments = d))
+  } catch (thrown) {
+    error = clean(thrown instanceof Error ? thrown.message : String(thrown), [])
+    throw thrown
+  } finally {
+    // One line of a roll-up of many repositories, also when this one failed.
+    const totals = { repository: env.repository, incidents: counts(entries), deployments: counts(deployments), requests: api.requests }
+    guard('set the outputs', () => core.setOutput('totals', JSON.stringify({ ...totals, stopped, error })))
+  }
+  const failed = [failedText(deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
+  if (stopped || failed.length) throw new ContextError([stopped, ...failed].filter(Boolean).join(' '))
+}
+
+/** Finds, files and reports what the window holds; what stopped it, if anything. */
+async function backfillWindow(
+  settings: Settings,
+  env: RunEnv,
+  now: Date,
+  api: GitHubApi,
+  filing: Filing,
+  entries: Entry[],
+  keepDeployments: (found: DeploymentEntry[]) => void
+): Promise<string | undefined> {
   const since = settings['backfill-since'] as Date
   const until = settings['backfill-until'] ?? now
   core.info(
-    `Backfill of ${since.toISOString()} to ${until.toISOString()}${filing.dryRun ? ' (dry run: nothing is sent or recorded)' : ''}.`
+    `Backfill of ${env.repository}, ${since.toISOString()} to ${until.toISOString()}${filing.dryRun ? ' (dry run: nothing is sent or recorded)' : ''}.`
   )
-  const entries: Entry[] = []
+  if (!(await readRepository(api, env, filing))) return undefined
   const deploys: DeploymentDraft[] = []
   let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
@@ -452,16 +517,20 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     entries.push(...unique(found))
     // One deployment listed twice (pages that shift while read) is sent once.
     deployments = [...new Map(deploys.map(d => [d.deploymentId, d])).values()].map(draft => ({ draft }))
+    keepDeployments(deployments)
     core.info(
       `Found ${entries.length} incident${entries.length === 1 ? '' : 's'}${settings['backfill-deployments'] ? ` and ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}` : ''} in the window.`
     )
-    // The ledger is a backfill's record: a comment on each old thread would cost a request and notify its people.
-    const filer = await Filer.open({ ...filing, quiet: true, comments: false }, api)
-    // The deployments first: Hivel counts each failure against the deployments it already has.
-    await prepareDeployments(deployments, settings, now, api, filing.stop)
-    await fileAll(deployments, d => d.payload && { deployment: d.payload }, settings, filer, filing.stop)
-    await prepare(entries, settings, now, api, filing.stop)
-    await fileAll(entries, e => e.built && { built: e.built, thread: e.draft.thread }, settings, filer, filing.stop)
+    // Nothing found, nothing to record: an idle sync does not read the ledger.
+    if (entries.length || deployments.length) {
+      // The ledger is a backfill's record: a comment on each old thread would cost a request and notify its people.
+      const filer = await Filer.open({ ...filing, quiet: true, comments: false }, api)
+      // The deployments first: Hivel counts each failure against the deployments it already has.
+      await prepareDeployments(deployments, settings, now, api, filing.stop, filer)
+      await fileAll(deployments, d => d.payload && { deployment: d.payload }, settings, filer, filing.stop)
+      await prepare(entries, settings, now, api, filing.stop, filer)
+      await fileAll(entries, e => e.built && { built: e.built, thread: e.draft.thread }, settings, filer, filing.stop)
+    }
   } catch (error) {
     if (!(error instanceof RateLimitError)) throw error
     filing.stop.request(clean(error.message, []))
@@ -489,6 +558,5 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
     )
   })
   await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped, requests, deployed })
-  const failed = [failedText(deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
-  if (stopped || failed.length) throw new ContextError([stopped, ...failed].filter(Boolean).join(' '))
+  return stopped
 }

@@ -71,6 +71,13 @@ const GRACE_MS = 60_000
 const unsureText = (item: Item, why: string) =>
   `Hivel may or may not have this ${kindOf(item).name}: ${why}. It is not sent again, so it cannot be filed twice. Look in Hivel for ${kindOf(item).idField} ${idOf(item)}: if it is there, nothing is lost; if not, run the workflow with resend: ${idOf(item)}.`
 
+/** A record the ledger holds as filed: an incident by Hivel's id, a deployment by its own. */
+const filedOutcome = (kind: Kind, id: string, entry: LedgerEntry): Outcome => ({
+  status: 'already filed',
+  incidentId: kind === DEPLOYMENT ? id : (entry.incident_id ?? ''),
+  recordUrl: entry.record
+})
+
 /** Files incidents through the ledger; one per run. */
 export class Filer {
   /** Outcomes whose state waits in the ledger's next commit. */
@@ -82,6 +89,15 @@ export class Filer {
     private readonly ledger?: Ledger,
     readonly comments?: CommentRecords
   ) {}
+
+  /**
+   * What the ledger says of a record it holds as filed (an incident's provider_id, a deployment's
+   * deployment_id): a backfill whose window overlaps the last one's asks nothing more for it.
+   */
+  filedBefore(kind: Kind, id: string): Outcome | undefined {
+    const entry = this.ledger?.get(kind === DEPLOYMENT ? deploymentKey(id) : id)
+    return entry?.state === 'filed' ? filedOutcome(kind, id, entry) : undefined
+  }
 
   /** Opens the ledger (unless record is false); a ledger that cannot be read stops the run before anything is sent. */
   static async open(filing: Filing, api: GitHubApi): Promise<Filer> {
@@ -243,8 +259,7 @@ export class Filer {
   }
 
   private fromEntry(item: Item, entry: LedgerEntry): Outcome {
-    if (entry.state === 'filed')
-      return { status: 'already filed', incidentId: isIncident(item) ? (entry.incident_id ?? '') : idOf(item), recordUrl: entry.record }
+    if (entry.state === 'filed') return filedOutcome(kindOf(item), idOf(item), entry)
     if (entry.state === 'sending')
       return { status: 'in progress', problem: `Being sent by ${entry.run} (reserved at ${entry.at}), which reports it.` }
     return { status: 'unsure', before: true, problem: unsureText(item, entry.why ?? 'an earlier run could not tell') }

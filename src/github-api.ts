@@ -20,6 +20,12 @@ export interface Repo {
   repo: string
 }
 
+/** The repository, as far as a backfill needs it. */
+export interface RepositoryInfo {
+  default_branch: string
+  archived?: boolean
+}
+
 /** A job of a workflow run, as far as the defaults need it. */
 export interface Job {
   name: string
@@ -222,6 +228,7 @@ const nextLink = (link: string | string[] | undefined): string | undefined => /<
 /** A client that asks the GitHub API for what the event does not carry, and keeps the record. */
 export class GitHubApi {
   private readonly pullsOfCommitCache = new Map<string, Promise<Pull[]>>()
+  private repositoryInfo?: Promise<RepositoryInfo>
   private readonly pacing: Pacing
   /** The last rate-limit state GitHub reported. */
   private remaining?: number
@@ -604,15 +611,21 @@ export class GitHubApi {
     )
   }
 
+  /** The repository's default branch and whether it is archived, asked once. */
+  repository(): Promise<RepositoryInfo> {
+    this.repositoryInfo ??= this.json<RepositoryInfo>('GET', this.repoPath, {
+      what: `read the repository ${this.repo.owner}/${this.repo.repo}`,
+      permission: 'contents: read',
+      kind: 'repository'
+    })
+    // A failed read is not remembered: the next one asks again.
+    this.repositoryInfo.catch(() => (this.repositoryInfo = undefined))
+    return this.repositoryInfo
+  }
+
   /** The repository's default branch. */
   async defaultBranch(): Promise<string> {
-    return (
-      await this.json<{ default_branch: string }>('GET', this.repoPath, {
-        what: 'read the repository',
-        permission: 'contents: read',
-        kind: 'repository'
-      })
-    ).default_branch
+    return (await this.repository()).default_branch
   }
 
   /** Closed issues with a label, updated since a time, newest first (pull requests left out). */

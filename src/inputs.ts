@@ -43,7 +43,8 @@ export const INPUT_NAMES = [
   'environment',
   'image',
   'deploy-jobs',
-  'backfill-deployments'
+  'backfill-deployments',
+  'repository'
 ] as const satisfies readonly InputName[]
 
 const SECRET_INPUTS: readonly InputName[] = ['api-token', 'deployment-api-token', 'github-token']

@@ -11,8 +11,8 @@ import { writeProblems } from './report.js'
 import { InputError, parseAll, Settings, settingsSchema } from './schema.js'
 import { Stop } from './stop.js'
 
-/** How this run files: where to, how hard to try, whether the ledger is kept. */
-function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
+/** How this run files: where to, how hard to try, whether the ledger is kept; `own` is the run's own repository. */
+function filingOf(settings: Settings, env: RunEnv, own: RunEnv, stop: Stop): Filing {
   return {
     delivery: {
       baseUrl: settings['base-url'],
@@ -28,7 +28,7 @@ function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
     resend: settings.resend ?? [],
     stop,
     ownRepoUrl: `${env.serverUrl}/${env.repository}`,
-    runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
+    runUrl: `${own.serverUrl}/${own.repository}/actions/runs/${own.runId}`
   }
 }
 
@@ -41,15 +41,17 @@ export async function run(): Promise<void> {
   let apiToken: string | undefined
   const stop = new Stop().listen()
   try {
-    const env = runEnv()
-    const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
+    const own = runEnv()
+    const settings = parseAll(settingsSchema(now, own.serverUrl, own.eventName, own.repository), raw)
+    // The repository worked on (read, recorded in, blamed): the repository input, else the run's own.
+    const env = { ...own, repository: settings.repository ?? own.repository }
     failOnError = settings['fail-on-error']
     apiToken = settings['api-token']
     const [owner = '', repo = ''] = env.repository.split('/')
     const api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
       maxWaitSeconds: settings['rate-limit-wait-seconds']
     })
-    const filing = filingOf(settings, env, stop)
+    const filing = filingOf(settings, env, own, stop)
     if (settings['backfill-since']) await backfill(settings, env, now, api, filing)
     else await fileLive(settings, env, now, api, filing)
   } catch (error) {

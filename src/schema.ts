@@ -312,6 +312,15 @@ const repoUrl = (serverUrl: string) =>
     })
   )
 
+/** The repository a run works on, named as actions/checkout names it. */
+const repository = v.pipe(
+  text,
+  v.check(
+    r => /^[A-Za-z0-9-]+\/[\w.-]+$/.test(r) && !/\/\.{1,2}$/.test(r),
+    i => `"${i.input}" is not a repository. Accepted: owner/name, such as acme/payments`
+  )
+)
+
 const prNumber = v.pipe(
   text,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
@@ -355,7 +364,7 @@ const SEVERITY_REQUIRED = `is required: set severity to ${SEVERITY_FORMS}`
  * What the inputs become, before context fills the gaps. Only an issues event can supply a
  * severity (from labels), so anywhere else a missing one is reported with the other inputs.
  */
-export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
+export const settingsSchema = (now: Date, serverUrl: string, eventName = '', ownRepository = '') =>
   v.pipe(
     v.object({
       'api-token': v.optional(apiToken),
@@ -396,8 +405,18 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '') =>
       environment: v.optional(limited),
       image: v.optional(limited),
       'deploy-jobs': v.optional(list),
-      'backfill-deployments': v.optional(boolean, 'false')
+      'backfill-deployments': v.optional(boolean, 'false'),
+      repository: v.optional(repository)
     }),
+    v.forward(
+      v.partialCheck(
+        [['repository'], ['backfill-since']],
+        // An event is about the run's own repository; only history can be read from another.
+        i => !i.repository || i.repository.toLowerCase() === ownRepository.toLowerCase() || i['backfill-since'] !== undefined,
+        `names a repository other than this run's (${ownRepository || 'GITHUB_REPOSITORY'}), which only a backfill reads: set backfill-since (2h for a sync) or remove repository`
+      ),
+      ['repository']
+    ),
     v.forward(
       v.partialCheck(
         [['backfill-since'], ['backfill-until']],
