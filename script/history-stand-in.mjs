@@ -73,7 +73,8 @@ import { startServer } from './stand-in.mjs'
  * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
- * @property {{ remaining: number, reset?: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds); one object
+ * @property {{ remaining: number, reset?: number, limit?: number }} [rateLimit] the rate-limit budget left, when it resets (epoch seconds) and
+ *   its hourly limit (1,000 as a workflow token's by default); one object
  *   given to many stand-ins is one budget they share (an app installation's), and a request when none is left is refused with 403 as GitHub does
  * @property {string} [repository] the repository served, owner/name (REPO by default); any other answers 404
  * @property {boolean} [archived] the repository is archived: read-only, as GitHub answers writes to one
@@ -158,13 +159,13 @@ export async function startHistory(history) {
     const path = url.pathname
     // The budget comes back whole at its reset, for the hour after.
     if (budget.reset !== undefined && Date.now() >= budget.reset * 1000)
-      Object.assign(budget, { remaining: 1000, reset: Math.floor(Date.now() / 1000) + 3600 })
+      Object.assign(budget, { remaining: budget.limit ?? 1000, reset: Math.floor(Date.now() / 1000) + 3600 })
     const spent = budget.remaining <= 0
     budget.remaining = Math.max(0, budget.remaining - 1)
     /** @type {Record<string, string>} */
     const headers = {
       'Content-Type': 'application/json',
-      'x-ratelimit-limit': '1000',
+      'x-ratelimit-limit': String(budget.limit ?? 1000),
       'x-ratelimit-remaining': String(budget.remaining),
       'x-ratelimit-reset': String(budget.reset ?? Math.floor(Date.now() / 1000) + 3600)
     }

@@ -503,6 +503,7 @@ async function backfillWindow(
   let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
   let stopped: string | undefined
+  let listed = false
   const scope: Scope = { settings, since, until, env, api }
   try {
     const found = [
@@ -515,6 +516,7 @@ async function backfillWindow(
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
     found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
     entries.push(...unique(found))
+    listed = true
     // One deployment listed twice (pages that shift while read) is sent once.
     deployments = [...new Map(deploys.map(d => [d.deploymentId, d])).values()].map(draft => ({ draft }))
     keepDeployments(deployments)
@@ -538,7 +540,8 @@ async function backfillWindow(
     clearInterval(progress)
   }
   if (filing.stop.reason) {
-    stopped = `${filing.stop.reason}. Stopped after ${tallyText(entries)}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
+    const where = listed ? `after ${tallyText(entries)}` : "while reading the window's history, before sending anything"
+    stopped = `${filing.stop.reason}. Stopped ${where}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
   }
   const requests = requestsText(api, entries.filter(e => e.outcome?.status === 'filed' || e.outcome?.status === 'dry run').length)
   const deployed = settings['backfill-deployments'] ? `Deployments: ${tallyText(deployments)}.` : undefined

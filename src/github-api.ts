@@ -187,6 +187,10 @@ const realPacing: Pacing = {
   random: Math.random
 }
 
+/** The share of the rate limit kept for ledger commits, and its floor (a commit and its retries). */
+const RESERVE_SHARE = 0.02
+const MIN_RESERVE = 10
+
 /** Attempts of one request that meets a transient failure (5xx, a reset, a time-out, garbage). */
 const ATTEMPTS = 3
 const REDIRECTS = new Set([301, 302, 307, 308])
@@ -232,6 +236,7 @@ export class GitHubApi {
   private readonly pacing: Pacing
   /** The last rate-limit state GitHub reported. */
   private remaining?: number
+  private limit?: number
   private resetAt?: number
   /** Requests made, for the log, the summary and the bench; and by kind. */
   requests = 0
@@ -297,7 +302,7 @@ export class GitHubApi {
     let secondary = 0
     let redirects = 0
     for (let attempt = 1; ; attempt++) {
-      await this.waitForBudget()
+      await this.waitForBudget(purpose.kind)
       this.requests++
       this.requestsByKind[purpose.kind] = (this.requestsByKind[purpose.kind] ?? 0) + 1
       const outcome = await exchange(url, {
@@ -375,8 +380,19 @@ export class GitHubApi {
   private note(headers: http.IncomingHttpHeaders): void {
     const remaining = Number(headers['x-ratelimit-remaining'])
     const reset = Number(headers['x-ratelimit-reset'])
+    const limit = Number(headers['x-ratelimit-limit'])
     if (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) this.remaining = remaining
     if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) this.resetAt = reset * 1000
+    if (headers['x-ratelimit-limit'] !== undefined && Number.isFinite(limit)) this.limit = limit
+  }
+
+  /**
+   * Requests kept back for the ledger: a budget is often shared (the workflows of a repository, the
+   * jobs of an app installation), and what others spend between two answers must not leave a send
+   * that Hivel took without the ledger commit that records it.
+   */
+  private get reserve(): number {
+    return Math.max(MIN_RESERVE, Math.ceil((this.limit ?? 0) * RESERVE_SHARE))
   }
 
   /**
@@ -385,15 +401,22 @@ export class GitHubApi {
    */
   async ensureBudget(n: number): Promise<void> {
     // What is left stays usable: a refused reservation must not also stop the confirmations before it.
-    if (this.remaining !== undefined && this.remaining < n)
+    if (this.remaining !== undefined && this.remaining < n + this.reserve)
       await this.waitForReset(
-        `only ${this.remaining} requests are left of GitHub's API rate limit, fewer than the ${n} a send and its record need`
+        `only ${this.remaining} requests are left of GitHub's API rate limit, fewer than the ${n} a send and its record need and the ${this.reserve} kept for the ledger`
       )
   }
 
-  /** Before each request: waits for the reset when the budget is spent and the reset is near; otherwise stops. */
-  private async waitForBudget(): Promise<void> {
+  /**
+   * Before each request: waits for the reset when the budget is spent (but for the reserve, which
+   * only the ledger may use) and the reset is near; otherwise stops.
+   */
+  private async waitForBudget(kind: string): Promise<void> {
     if (this.remaining === 0) await this.waitForReset("GitHub's API rate limit for this token is used up")
+    else if (kind !== 'ledger' && this.remaining !== undefined && this.remaining <= this.reserve)
+      await this.waitForReset(
+        `GitHub's API rate limit for this token is used up but for the ${this.reserve} requests kept for the ledger (${this.remaining} left)`
+      )
   }
 
   private async waitForReset(why: string): Promise<void> {

@@ -27,9 +27,10 @@ export interface ThisRun {
 
 /** A failed look-up, with the input that would have made it unnecessary. */
 export const orSet = (input: string) => (error: Error) => {
+  // A rate-limit stop is resumed by running again, not by an input.
+  if (error instanceof RateLimitError) return Promise.reject(error)
   const message = `${error.message}. Or set ${input}.`
-  // Still a GitHub failure of its kind: a backfill tells an answer that did not come from a refusal, and a rate-limit stop.
-  if (error instanceof RateLimitError) return Promise.reject(new RateLimitError(message, error.status))
+  // Still a GitHub failure of its kind: a backfill tells an answer that did not come from a refusal.
   if (error instanceof GitHubApiError && !(error instanceof MissingTokenError))
     return Promise.reject(new GitHubApiError(message, error.status))
   return Promise.reject(new ContextError(message))
