@@ -86,7 +86,7 @@ describe('organisation: one workflow syncs the repositories of an organisation',
       expect(sent.map(p => p.provider_id).sort()).toEqual(['acme/payments/actions/runs/301', 'https://github.com/acme/payments/issues/5'])
       for (const payload of sent) expect(payload.repo_url).toBe('https://github.com/acme/payments')
       // Recorded in payments' ledger, by the run in acme/ops that filed it.
-      const entries = Object.values(github.ledger().incidents) as { state: string; run: string }[]
+      const entries: { state: string; run: string }[] = Object.values(github.ledger().incidents)
       expect(entries).toHaveLength(2)
       for (const entry of entries) expect(entry).toMatchObject({ state: 'filed', run: `https://github.com/${OPS}/actions/runs/1234` })
       expect(ran.totals).toEqual({
