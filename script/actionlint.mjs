@@ -30,7 +30,7 @@ const ACTION = 'action.yml'
 const ENV_EXAMPLE = '.env.example'
 const README = 'README.md'
 const DOCS = 'docs'
-// How the docs name this action: <owner>/hivel-incident-action@v1, or @<commit SHA>.
+// How the docs name this action: <owner>/hivel-incident-action@v2 (the major tag), or @<commit SHA>.
 const THIS_ACTION = /^[^/]+\/hivel-incident-action@/
 // The one-job workflow a list of steps from the docs is linted in.
 const STEPS_HEADER = 'on: workflow_dispatch\njobs:\n  fragment:\n    runs-on: ubuntu-latest\n    steps:\n'
