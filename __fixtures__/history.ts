@@ -1,5 +1,5 @@
 /** Typed access to the shared stand-in of a repository's GitHub history (script/history-stand-in.mjs). */
-import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
+import { afterAll, beforeAll, beforeEach, expect, jest } from '@jest/globals'
 import { History, HistoryStandIn, startHistory } from '../script/history-stand-in.mjs'
 import { Handler, hivel, runAction, RunOptions, RunResult, Server, startServer, TOKEN } from './action.js'
 import { RUNNER_NODE } from './nodes.js'
@@ -75,4 +75,23 @@ function resetHistory(data: History, github: HistoryStandIn): void {
   for (const key of Object.keys(github.comments)) delete github.comments[Number(key)]
   github.requests.length = 0
   github.git.refs.clear()
+}
+
+/** Sets the clock runs read; Date alone is faked, so sockets, time-outs and sleeps keep real time. */
+export function clockAt(iso: string): void {
+  jest.useFakeTimers({
+    now: new Date(iso),
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout'
+    ]
+  })
 }

@@ -131,10 +131,12 @@ describe('bad input', () => {
     ],
     ['a missing severity', { severity: '' }, /Input 'severity' is required/],
     ['a missing token', { 'api-token': '' }, /Input 'api-token' is required: pass api-token: \$\{\{ secrets.HIVEL_API_TOKEN \}\}/]
-  ])('refuses %s before sending', async (_what, inputs, message) => {
+  ])('refuses %s before sending, with that one error', async (_what, inputs, message) => {
     const result = await file({ inputs })
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(message)
+    const errors = result.stdout.split('\n').filter(line => line.startsWith("::error::Input '"))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(message)
     expect(server.requests).toHaveLength(0)
   })
 })
@@ -256,5 +258,11 @@ describe('text that needs care', () => {
     await file({ inputs: { 'reported-time': String(reported), 'resolution-time': String(reported * 1000 + 1_800_000) } })
     expect(server.requests[0].json.reported_time).toBe(new Date(reported * 1000).toISOString().replace('.000Z', 'Z'))
     expect(server.requests[0].json.resolution_time).toBe(new Date(reported * 1000 + 1_800_000).toISOString().replace('.000Z', 'Z'))
+  })
+
+  it('reads a date alone as midnight UTC, as backfill-since does', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
+    await file({ inputs: { 'reported-time': yesterday } })
+    expect(server.requests[0].json.reported_time).toBe(`${yesterday}T00:00:00Z`)
   })
 })

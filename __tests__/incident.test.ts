@@ -75,7 +75,7 @@ describe('incident.ts: inputs over defaults', () => {
       attempt()
     } catch (error) {
       expect((error as InstanceType<typeof InputError>).problems).toEqual([
-        "Input 'reported-time' is required: set reported-time to when the incident began. Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now",
+        "Input 'reported-time' is required: set reported-time to when the incident began. Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), a date (2024-08-01, read as midnight UTC), epoch seconds, epoch milliseconds, or now",
         "Input 'repo-url' is required: set repo-url to owner/repo or the repository URL",
         "Input 'pr-number' could not be found: set pr-number to the pull request whose change caused the incident (44, #44 or its URL)"
       ])
@@ -95,6 +95,34 @@ describe('incident.ts: inputs over defaults', () => {
     expect(() => buildIncident(settings({ 'resolution-time': '2026-11-26T10:06:00Z' }), defaults, now)).toThrow(
       /resolution-time' 2026-11-26T10:06:00.000Z is in the future/
     )
+  })
+
+  it('blames only reported-time when it is in the future, not the resolution-time left to default to now', () => {
+    const problems = (raw: Record<string, string>) => {
+      try {
+        buildIncident(settings(raw), defaults, now)
+        return []
+      } catch (error) {
+        return (error as InstanceType<typeof InputError>).problems
+      }
+    }
+    expect(problems({ 'reported-time': '2026-11-27' })).toEqual([
+      "Input 'reported-time' 2026-11-27T00:00:00.000Z is in the future; accepted: a time no more than 5 minutes ahead of now"
+    ])
+    // Both in the past, in the wrong order: still named.
+    expect(problems({ 'reported-time': '2026-11-26', 'resolution-time': '2026-11-25T23:00:00Z' })).toEqual([
+      "Input 'resolution-time' 2026-11-25T23:00:00.000Z is before reported-time 2026-11-26T00:00:00.000Z; accepted: a time at or after reported-time"
+    ])
+  })
+
+  it('reads a bare date as midnight UTC, as backfill-since does', () => {
+    const read = settings({ 'reported-time': '2026-11-02', 'resolution-time': '2026-11-03', 'backfill-since': '2026-11-02' })
+    expect(read['reported-time']).toEqual(new Date('2026-11-02T00:00:00Z'))
+    expect(read['backfill-since']).toEqual(read['reported-time'])
+    expect(buildIncident(read, defaults, now).payload).toMatchObject({
+      reported_time: '2026-11-02T00:00:00Z',
+      resolution_time: '2026-11-03T00:00:00Z'
+    })
   })
 })
 

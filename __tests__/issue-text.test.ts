@@ -91,3 +91,17 @@ describe('issue-text.ts: a misspelt severity in an issue', () => {
     expect(severityProblem(severity ?? '')).toBe('"hgih" looks like a misspelt severity: did you mean high?')
   })
 })
+
+describe('issue-text.ts: severity words in an issue', () => {
+  it.each([
+    ['a "severity: high" label', severityFromLabels(['incident', 'severity: high']), 'high'],
+    ['a "severity: minor" label', severityFromLabels(['severity: minor']), 'low'],
+    ['a "severity: high" line', severityFromBody('Checkout down.\n\nseverity: high'), 'high'],
+    ['a bold value', severityFromBody('**Severity:** **hi**'), 'high'],
+    ['a word then more', severityFromBody('Severity: major outage of checkout'), 'high'],
+    ['an issue form', severityFromBody('### Severity\n\nMed'), 'medium'],
+    ['a word of its own', severityFromBody('Severity: hint'), 'hint']
+  ])('reads %s', (_where, read, level) => {
+    expect(read).toBe(level)
+  })
+})

@@ -44,9 +44,9 @@ describe('Ledger', () => {
   it('lets one of two runs that reserve the same incident at once have it; the other learns who', async () => {
     const store = new MemoryStore()
     const [a, b] = await Promise.all([Ledger.open(store, writer('a')), Ledger.open(store, writer('b'))])
-    a.reserve('p', UNTIL)
-    b.reserve('p', UNTIL)
-    b.reserve('q', UNTIL)
+    a.reserve('p', UNTIL, {})
+    b.reserve('p', UNTIL, {})
+    b.reserve('q', UNTIL, {})
     expect(await a.commit()).toEqual(new Set())
     // b read before a wrote: its write is refused, it reads again and keeps only what is free.
     expect(await b.commit()).toEqual(new Set(['p']))
@@ -59,14 +59,40 @@ describe('Ledger', () => {
   it('keeps a settle written on a ledger another run changed in between', async () => {
     const store = new MemoryStore()
     const a = await Ledger.open(store, writer('a'))
-    a.reserve('p', UNTIL)
+    a.reserve('p', UNTIL, {})
     await a.commit()
     const b = await Ledger.open(store, writer('b'))
-    b.reserve('q', UNTIL)
+    b.reserve('q', UNTIL, {})
     await b.commit()
     a.settle('p', 'filed', { incident_id: '7' })
     await a.commit()
     expect(store.doc.incidents).toMatchObject({ p: { state: 'filed', incident_id: '7' }, q: { state: 'sending', by: 'b' } })
+  })
+
+  it('keeps what was sent with the entry, and reads a ledger of an earlier version that does not hold it', async () => {
+    const store = new MemoryStore()
+    store.head = 'old'
+    store.text = JSON.stringify({
+      version: 1,
+      created_at: '2026-11-01T00:00:00.000Z',
+      imported_threads: [],
+      incidents: { old: { state: 'filed', incident_id: '1', run: 'r', at: '2026-11-02T00:00:00Z' } }
+    })
+    const a = await Ledger.open(store, writer('a'))
+    expect(a.get('old')?.payload).toBeUndefined()
+    const payload = { severity: 'high', reported_time: '2026-11-26T11:00:00Z', resolution_time: '2026-11-26T12:00:00Z' }
+    a.reserve('p', UNTIL, payload)
+    await a.commit()
+    expect(store.doc.incidents.p).toMatchObject({ state: 'sending', payload })
+    a.settle('p', 'filed', { incident_id: '7', payload })
+    await a.commit()
+    expect((await Ledger.open(store, writer('b'))).get('p')).toEqual({
+      state: 'filed',
+      incident_id: '7',
+      payload,
+      run: 'https://github.com/acme/checkout-service/actions/runs/a',
+      at: '2026-11-26T12:00:00.000Z'
+    })
   })
 
   it('retries a read that gets no answer, and then stops with what to do', async () => {
@@ -83,10 +109,10 @@ describe('Ledger', () => {
     const store = new MemoryStore()
     const a = await Ledger.open(store, writer('a'))
     a.settle('done', 'filed', { incident_id: '1' })
-    a.reserve('p', UNTIL)
+    a.reserve('p', UNTIL, {})
     store.fail.budget.push(new RateLimitError('spent'))
     await expect(a.commit()).rejects.toThrow(RateLimitError)
-    a.reserve('q', UNTIL)
+    a.reserve('q', UNTIL, {})
     store.fail.write.push(...[1, 2, 3].map(() => new GitHubApiError('HTTP 502', 502)))
     await expect(a.commit()).rejects.toThrow(LedgerError)
     await a.commit()
@@ -96,7 +122,7 @@ describe('Ledger', () => {
   it('gives up after losing the race again and again, sending nothing on it', async () => {
     const store = new MemoryStore()
     const a = await Ledger.open(store, writer('a'))
-    a.reserve('p', UNTIL)
+    a.reserve('p', UNTIL, {})
     // Another run writes before each of a's tries.
     const write = store.writeLedger.bind(store)
     store.writeLedger = async (text, message, parent) => {

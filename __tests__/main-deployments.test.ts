@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, runOf, useStandIns } from '../__fixtures__/history.js'
+import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -243,6 +243,29 @@ describe('a step inside the deploy workflow', () => {
     await run()
     expect(stand.hivel.requests).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'))
+  })
+
+  it('a re-run 9 h later reports the deployment as it was sent, not ending now', async () => {
+    Object.assign(data, { jobs: { '500/1': [job('deploy', 'completed', 'success'), job('report', 'in_progress', null)] } })
+    event('push', {})
+    clockAt('2026-11-26T13:10:00Z')
+    try {
+      await run()
+      expect(stand.hivel.requests[0].json).toMatchObject({ start_time: '2026-11-26T13:00:00Z', end_time: '2026-11-26T13:10:00Z' })
+      jest.setSystemTime(new Date('2026-11-26T22:10:00Z'))
+      core.written.length = 0
+      await run()
+    } finally {
+      jest.useRealTimers()
+    }
+    expect(failed()).toEqual([])
+    expect(stand.hivel.requests).toHaveLength(1)
+    expect(summary()).toContain('### Hivel deployment already sent')
+    expect(summary()).toContain('2026-11-26 13:00 → 13:10 UTC (10 min)')
+    expect(summary()).toContain(
+      `Filed before, at 2026-11-26 13:10 UTC by https://github.com/${REPO}/actions/runs/500: shown as it was sent then.`
+    )
+    expect(summary()).toContain('| end_time | 2026-11-26T13:10:00Z |')
   })
 })
 

@@ -2,14 +2,14 @@
  * run() in-process against the paginated history stand-in: the recovery, record and backfill paths
  * the built-action tests (recovery.test.ts, backfill.test.ts) cover, here so coverage sees them.
  */
-import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, runOf, useStandIns } from '../__fixtures__/history.js'
+import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
 import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -132,6 +132,62 @@ describe('main.ts with history: recovery and the record', () => {
     await run()
     expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'))
     expect(stand.github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
+  })
+})
+
+describe('main.ts with history: a re-run of an incident filed before', () => {
+  afterEach(() => {
+    jest.useRealTimers()
+  })
+  beforeEach(() => {
+    // Resolved when the step runs (resolution-time defaults to now): what a re-run must not recompute.
+    Object.assign(core.inputs, { 'pr-number': '203', 'reported-time': '2026-12-02T12:04:00Z' })
+    event('workflow_dispatch', {})
+  })
+  const summary = () => core.written.join('\n')
+
+  it('reports what was filed: a 1 h incident re-run 9 h later is still 1 h, with the same payload and id', async () => {
+    clockAt('2026-12-02T13:04:00Z')
+    await run()
+    const first = outputs()
+    expect(first).toMatchObject({ incident_id: 'incident-1', duration: '1 h', 'duration-seconds': '3600' })
+    expect(JSON.parse(String(first.payload))).toMatchObject({ resolution_time: '2026-12-02T13:04:00Z' })
+    expect(ledgerOf(stand.github.git).incidents[`${REPO}/actions/runs/77`].payload).toEqual(JSON.parse(String(first.payload)))
+
+    jest.setSystemTime(new Date('2026-12-02T22:04:00Z'))
+    core.setOutput.mockClear()
+    core.written.length = 0
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(stand.hivel.requests).toHaveLength(1)
+    expect(outputs()).toEqual(first)
+    expect(summary()).toContain('A high-severity incident of 1 h, 2026-12-02 12:04 → 13:04 UTC; already filed as **incident-1**')
+    expect(summary()).toContain(
+      `Filed before, at 2026-12-02 13:04 UTC by https://github.com/${REPO}/actions/runs/77: shown as it was sent then.`
+    )
+    expect(summary()).toContain('| Resolved | 2026-12-02T13:04:00Z |')
+  })
+
+  it('says plainly that what was sent is unknown for a record of a version before the ledger, and leaves those outputs empty', async () => {
+    clockAt('2026-12-02T13:04:00Z')
+    core.inputs['resolution-time'] = '2026-12-02T13:00:00Z'
+    commitLedger(
+      stand.github.git,
+      JSON.stringify({ version: 1, created_at: '2026-12-02T13:02:00.000Z', imported_threads: [], incidents: {} })
+    )
+    const comment = `https://github.com/${REPO}/pull/203#issuecomment-1`
+    stand.github.comments[203] = [
+      {
+        id: 1,
+        body: `Filed with Hivel as incident **inc-9** <!-- hivel-incident {"provider_id":"${REPO}/actions/runs/77","incident_id":"inc-9"} -->`,
+        html_url: comment,
+        user: { login: 'github-actions[bot]' }
+      }
+    ]
+    await run()
+    expect(stand.hivel.requests).toHaveLength(0)
+    expect(outputs()).toEqual({ incident_id: 'inc-9', payload: '', duration: '', 'duration-seconds': '' })
+    expect(summary()).toContain(`Filed before, as ${comment} records. What was sent then is not known`)
   })
 })
 

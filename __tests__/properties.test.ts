@@ -21,8 +21,11 @@ const {
   parsePrNumber,
   payloadSchema,
   SEVERITIES,
+  SEVERITY_WORD_ALIASES,
+  severityProblem,
   settingsSchema
 } = await import('../src/schema.js')
+const { severityFromBody, severityFromLabels } = await import('../src/issue-text.js')
 const { truncate } = await import('../src/text.js')
 const { parseTime, toIsoUtc } = await import('../src/time.js')
 const { INPUT_NAMES } = await import('../src/inputs.js')
@@ -628,6 +631,43 @@ describe('properties: lists, pull requests, severities, lengths', () => {
         expect(normalizeSeverity(severity)).toBe(severity)
       })
     )
+  })
+
+  const aliases = Object.entries(SEVERITY_WORD_ALIASES)
+  /** A word written in some mix of cases. */
+  const cased = (word: string, upper: boolean[]) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')
+
+  it('maps crit, hi, med, major and minor alike in the input, a severity label and an issue body line, in any case', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...aliases), fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), ([alias, level], upper) => {
+        const word = cased(alias, upper)
+        expect(normalizeSeverity(` ${word} `)).toBe(level)
+        expect(severityProblem(word)).toBeUndefined()
+        expect(severityFromLabels([`severity: ${word}`])).toBe(level)
+        expect(severityFromBody(`Checkout down.\n\nSeverity: ${word}`)).toBe(level)
+        expect(severityFromBody(`### Severity\n\n${word} - checkout down`)).toBe(level)
+      })
+    )
+  })
+
+  it('maps no other word to a level, and takes no word near an alias ("h", "ho", "mid") for a misspelling of it', () => {
+    const near = reach()
+    // Short words of the aliases' letters, where a slip of one would be.
+    const word = fc.string({ unit: fc.constantFrom(...'hiomedcrtajnw'), minLength: 1, maxLength: 6 })
+    fc.assert(
+      fc.property(word, raw => {
+        near.case()
+        const lower = raw.toLowerCase()
+        const known = (SEVERITIES as readonly string[]).includes(lower) || Object.hasOwn(SEVERITY_WORD_ALIASES, lower)
+        if (!known) expect(normalizeSeverity(raw)).toBe(raw)
+        const problem = severityProblem(raw)
+        if (problem) expect(problem).not.toMatch(new RegExp(`did you mean .*\\b(${Object.keys(SEVERITY_WORD_ALIASES).join('|')})\\b`))
+        if (!known && aliases.some(([alias]) => alias !== lower && alias.startsWith(lower.slice(0, 2)))) near.reached()
+      }),
+      { numRuns: 2000, examples: [['h'], ['ho'], ['mid'], ['hii'], ['cri']] }
+    )
+    near.expectShare(0.02)
+    for (const word of ['h', 'ho', 'mid', 'mayor']) expect(severityProblem(word)).toBeUndefined()
   })
 
   it('normalizeSeverity sends the four levels lower-case, in any case', () => {

@@ -116,6 +116,10 @@ describe('workflow_run: a deploy that fails at 10:00 and recovers at 13:12', () 
     )
     expect(again.result.summary).toContain('already filed: nothing sent')
     expect(again.result.summary).toContain('(3 failures); already filed as **incident-1**, blaming')
+    expect(again.result.summary).toMatch(
+      /\nFiled before, at \d{4}-\d\d-\d\d \d\d:\d\d UTC by https:\/\/github\.com\/.*\/actions\/runs\/\d+: shown as it was sent then\.\n/
+    )
+    expect(again.result.outputs.payload).toBe(first.result.outputs.payload)
   })
 
   it('skips a success whose previous run succeeded, and failed or cancelled runs, sending nothing', async () => {

@@ -66,6 +66,13 @@ describe('schema.ts: severity', () => {
     ['p4', 'low'],
     ['sev5', 'low'],
     ['p5', 'low'],
+    ['crit', 'critical'],
+    ['Hi', 'high'],
+    [' MED ', 'medium'],
+    ['major', 'high'],
+    ['Minor', 'low'],
+    ['ho', 'ho'],
+    ['mid', 'mid'],
     ['Major outage', 'Major outage']
   ])('%s is sent as %s', (raw, sent) => {
     expect(normalizeSeverity(raw)).toBe(sent)
@@ -388,7 +395,7 @@ describe('schema.ts: every problem at once', () => {
     ])
     expect(list[5]).toBe("Input 'severity' is required: set severity to low, medium, high or critical (or an alias such as sev1 or p2)")
     expect(list[1]).toBe(
-      'Input \'reported-time\' "2024-08-01T10:00" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
+      'Input \'reported-time\' "2024-08-01T10:00" has no time zone (add Z for UTC, or an offset such as +05:30). Accepted: ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), a date (2024-08-01, read as midnight UTC), epoch seconds, epoch milliseconds, or now'
     )
   })
 })

@@ -388,7 +388,10 @@ describe('issues: an incident tracked as an issue, filed when it is closed', () 
     ['severity:critical', 'critical'],
     ['sev1', 'critical'],
     ['P2', 'high'],
-    ['sev-4', 'low']
+    ['sev-4', 'low'],
+    ['severity: high', 'high'],
+    ['Severity: Major', 'high'],
+    ['severity:crit', 'critical']
   ])('reads the severity label %s as %s', async (label, severity) => {
     const outcome = await runIn({ eventName: 'issues', event: withIssue({ labels: [{ name: 'incident' }, { name: label }] }) })
     expect(expectFiled(outcome)).toMatchObject({ severity })

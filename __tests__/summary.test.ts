@@ -73,9 +73,13 @@ describe('report.ts: one incident opens with a sentence', () => {
 
   it('says "already filed", "would be filed (dry run)" or "not filed" as it went', () => {
     const one = outage('production', [run(101, '2026-11-26T10:00:00Z')])
-    expect(openingSentence(payload(), { status: 'already filed', incidentId: 'inc-42', recordUrl: 'u' }, one)).toContain(
-      '(1 failure); already filed as **inc-42**, blaming'
-    )
+    expect(
+      openingSentence(
+        payload(),
+        { status: 'already filed', incidentId: 'inc-42', recordUrl: 'u', before: { at: '2026-11-26T13:13:00Z', by: 'run' } },
+        one
+      )
+    ).toContain('(1 failure); already filed as **inc-42**, blaming')
     expect(openingSentence(payload(), { status: 'dry run' }, one)).toContain('; would be filed (dry run), blaming')
     expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain(
       '; not filed (see the warning below), blaming'
@@ -152,7 +156,12 @@ describe('backfill-report.ts: what Hivel will compute, then the timeline, then t
     entry('Workflow Deploy (main)', { ...at('2025-12-30', 1), pr_number: '7', description: undefined }, filed('i1')),
     entry('Issues', { ...at('2026-01-02', 3), pr_number: '7' }, filed('i2')),
     entry('Issues', { ...at('2026-01-20', 10), pr_number: '9', description: NASTY }, filed('i3')),
-    entry('Issues', at('2026-01-21', 100), { status: 'already filed', incidentId: 'i0', recordUrl: 'u' }),
+    entry('Issues', at('2026-01-21', 100), {
+      status: 'already filed',
+      incidentId: 'i0',
+      recordUrl: 'u',
+      before: { at: '2026-01-22T00:00:00Z', by: 'run' }
+    }),
     entry('Issues', at('2026-01-22', 200), { status: 'failed', problem: 'HTTP 503' }),
     { source: 'Reverts', draft: { defaults: {} }, outcome: { status: 'cannot file', problem: 'No pull request' } }
   ]

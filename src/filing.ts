@@ -45,11 +45,21 @@ const idOf = (item: Item): string => (isIncident(item) ? (item.built.payload.pro
 const keyOf = (item: Item): string => (isIncident(item) ? idOf(item) : deploymentKey(idOf(item)))
 const payloadOf = (item: Item) => (isIncident(item) ? item.built.payload : item.deployment)
 
+/**
+ * What the ledger says of a record filed before: when and by which run (or, imported from a
+ * version before the ledger, the comment that recorded it), and what was sent when it holds that.
+ */
+export interface FiledBefore {
+  at: string
+  by: string
+  payload?: Record<string, unknown>
+}
+
 /** What became of one incident. */
 export type Outcome =
   | { status: 'dry run' }
   | { status: 'filed'; incidentId: string; recordUrl?: string }
-  | { status: 'already filed'; incidentId: string; recordUrl?: string }
+  | { status: 'already filed'; incidentId: string; recordUrl?: string; before: FiledBefore }
   /** Another run reserved it and may be sending it now; that run reports it. */
   | { status: 'in progress'; problem: string }
   /** Hivel may or may not have it; before: an earlier run already said so. */
@@ -75,7 +85,8 @@ const unsureText = (item: Item, why: string) =>
 const filedOutcome = (kind: Kind, id: string, entry: LedgerEntry): Outcome => ({
   status: 'already filed',
   incidentId: kind === DEPLOYMENT ? id : (entry.incident_id ?? ''),
-  recordUrl: entry.record
+  recordUrl: entry.record,
+  before: earlier(entry)
 })
 
 /** Files incidents through the ledger; one per run. */
@@ -112,12 +123,13 @@ export class Filer {
   }
 
   /**
-   * Files a batch, reserved in one ledger commit and sent `concurrency` at a time; onFiled(i, id)
-   * runs as soon as an id is known, before anything else can fail.
+   * Files a batch, reserved in one ledger commit and sent `concurrency` at a time; onFiled(i, id,
+   * payload) runs as soon as an id is known, before anything else can fail, with what was sent
+   * (by an earlier run, for one filed before: undefined when its record does not say).
    */
   async file(
     items: Item[],
-    onFiled: (index: number, id: string) => void = () => undefined,
+    onFiled: (index: number, id: string, payload: object | undefined) => void = () => undefined,
     concurrency = items.length
   ): Promise<Outcome[]> {
     const { filing, ledger } = this
@@ -128,11 +140,11 @@ export class Filer {
       if (!known) send.push(i)
       else {
         outcomes[i] = known
-        if (known.status === 'already filed') onFiled(i, known.incidentId)
+        if (known.status === 'already filed') onFiled(i, known.incidentId, known.before.payload)
       }
     }
     if (filing.dryRun) {
-      for (const i of send) outcomes[i] = this.dryRun(items[i], () => onFiled(i, ''))
+      for (const i of send) outcomes[i] = this.dryRun(items[i], () => onFiled(i, '', payloadOf(items[i])))
       return outcomes
     }
     if (filing.stop.reason) {
@@ -141,7 +153,7 @@ export class Filer {
     }
     if (ledger && send.length) {
       const until = new Date(Date.now() + deliveryBoundMs(filing.delivery) + GRACE_MS)
-      for (const i of send) ledger.reserve(keyOf(items[i]), until, ledger.get(keyOf(items[i])))
+      for (const i of send) ledger.reserve(keyOf(items[i]), until, payloadOf(items[i]), ledger.get(keyOf(items[i])))
       let lost: Set<string>
       try {
         lost = await ledger.commit()
@@ -160,7 +172,7 @@ export class Filer {
     }
     const reserved = send.filter(i => !outcomes[i])
     await pool(reserved, concurrency, filing.stop, async i => {
-      outcomes[i] = await this.send(items[i], id => onFiled(i, id))
+      outcomes[i] = await this.send(items[i], id => onFiled(i, id, payloadOf(items[i])))
       if (ledger) this.unconfirmed.push({ outcomes, index: i })
     })
     // Reserved, but not reached before a stop: provably not sent, so released with the next commit.
@@ -245,14 +257,14 @@ export class Filer {
     if (entry.state === 'sending' && thread) {
       const proof = (await comments.read(thread).catch(() => [])).find(r => r.providerId === providerId)
       if (proof) {
-        ledger.settle(key, 'filed', { incident_id: proof.incidentId, record: proof.url })
-        return { status: 'already filed', incidentId: proof.incidentId, recordUrl: proof.url }
+        ledger.settle(key, 'filed', { incident_id: proof.incidentId, record: proof.url, payload: entry.payload })
+        return { status: 'already filed', incidentId: proof.incidentId, recordUrl: proof.url, before: earlier(entry) }
       }
     }
     if (this.filing.resend.includes(providerId)) return undefined
     if (entry.state === 'sending') {
       const why = `${entry.run} stopped while sending it (reserved at ${entry.at})`
-      ledger.settle(key, 'unsure', { why })
+      ledger.settle(key, 'unsure', { why, payload: entry.payload })
       return { status: 'unsure', problem: unsureText(item, why) }
     }
     return this.fromEntry(item, entry)
@@ -312,10 +324,10 @@ export class Filer {
       const problem = clean((error as Error).message, [token], 4000)
       const sent = error instanceof DeliveryError ? error.sent : 'maybe'
       if (sent === 'no') ledger?.release(key)
-      if (sent === 'yes') ledger?.settle(key, 'filed', {})
+      if (sent === 'yes') ledger?.settle(key, 'filed', { payload })
       if (sent !== 'maybe') return { status: 'failed', problem }
       const why = error instanceof DeliveryError && error.why ? error.why : problem
-      ledger?.settle(key, 'unsure', { why: clean(why, [token], 300) })
+      ledger?.settle(key, 'unsure', { why: clean(why, [token], 300), payload })
       return { status: 'unsure', problem }
     }
     onFiled(id)
@@ -326,7 +338,7 @@ export class Filer {
         ? await comments.write(thread, item.built.payload, id, filing.runUrl).catch(e => this.noComment(thread, e))
         : undefined
     // A deployment's key is its id: nothing more to record.
-    ledger?.settle(key, 'filed', isIncident(item) ? { incident_id: id, record: recordUrl } : {})
+    ledger?.settle(key, 'filed', isIncident(item) ? { incident_id: id, record: recordUrl, payload } : { payload })
     return { status: 'filed', incidentId: id, recordUrl }
   }
 
@@ -339,6 +351,9 @@ export class Filer {
     return undefined
   }
 }
+
+/** When, by whom and what: a sending entry's run is the one whose send its comment proved. */
+const earlier = (entry: LedgerEntry): FiledBefore => ({ at: entry.at, by: entry.run, payload: entry.payload })
 
 /** An outcome whose ledger state could not be written, worded as what it means. */
 function unrecorded(outcome: Outcome, why: string): Outcome {

@@ -2,9 +2,13 @@
  * Reading an incident from an issue: severity and affected systems from labels or the body, and
  * the pull request the body blames. Issue forms write each answer under its label as a heading.
  */
-import { FIELD_LIMIT, normalizeSeverity, parseList, SEVERITIES } from './schema.js'
+import { FIELD_LIMIT, normalizeSeverity, parseList, SEVERITIES, SEVERITY_WORD_ALIASES } from './schema.js'
 
-const SEVERITY_TOKEN = /^(low|medium|high|critical|sev[-_ ]?[0-5]|p[0-5])\b/i
+/** A level or alias as the first word of a line, also in bold or code ("**high**"). */
+const SEVERITY_TOKEN = new RegExp(
+  `^[*_\`]*(${[...SEVERITIES, ...Object.keys(SEVERITY_WORD_ALIASES)].join('|')}|sev[-_ ]?[0-5]|p[0-5])\\b`,
+  'i'
+)
 
 /**
  * A severity from free text: a level or alias, also when words follow it ("SEV1 - checkout down"),

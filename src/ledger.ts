@@ -25,7 +25,12 @@ const entrySchema = v.object({
   /** unsure: why. */
   why: v.optional(v.string()),
   /** The comment for people. */
-  record: v.optional(v.string())
+  record: v.optional(v.string()),
+  /**
+   * What was sent (or is being sent): a re-run reports it rather than what it would send now.
+   * Records imported from comments, and ledgers of earlier versions, do not hold it.
+   */
+  payload: v.optional(v.record(v.string(), v.unknown()))
 })
 
 const ledgerSchema = v.object({
@@ -154,11 +159,11 @@ export class Ledger {
   }
 
   /**
-   * Reserves a key for a send until `until`: lost (see commit) when another run recorded it first,
-   * unless what it recorded is `replacing` (a resend of an unsure record).
+   * Reserves a key for sending payload until `until`: lost (see commit) when another run recorded
+   * it first, unless what it recorded is `replacing` (a resend of an unsure record).
    */
-  reserve(key: string, until: Date, replacing?: LedgerEntry): void {
-    const mine = this.stamp({ state: 'sending', by: this.writer.nonce, until: until.toISOString() })
+  reserve(key: string, until: Date, payload: object, replacing?: LedgerEntry): void {
+    const mine = this.stamp({ state: 'sending', by: this.writer.nonce, until: until.toISOString(), payload: { ...payload } })
     this.ops.push({
       kind: 'sending',
       apply: (doc, lost) => {
@@ -171,7 +176,7 @@ export class Ledger {
   }
 
   /** Records what became of a send (or what a comment proved). */
-  settle(key: string, state: 'filed' | 'unsure', more: Pick<LedgerEntry, 'incident_id' | 'why' | 'record'>): void {
+  settle(key: string, state: 'filed' | 'unsure', more: Pick<LedgerEntry, 'incident_id' | 'why' | 'record' | 'payload'>): void {
     const entry = this.stamp({ state, ...more })
     this.ops.push({
       kind: state,

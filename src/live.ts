@@ -5,7 +5,7 @@ import { isIncidentEvent } from './events.js'
 import { buildDeployment } from './deployment.js'
 import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
 import type { GitHubApi } from './github-api.js'
-import { buildIncident, Built } from './incident.js'
+import { buildIncident, Built, Payload } from './incident.js'
 import { clean } from './redact.js'
 import { guard, setOutputs, writeDeploymentSummary, writeSkipped, writeSummary } from './report.js'
 import type { Settings } from './schema.js'
@@ -73,10 +73,10 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
   // One at a time, the deployment first: Hivel counts the failure against a deployment it already has.
   const outcomes = await filer.file(
     items,
-    (i, id) => {
-      const item = items[i]
-      if ('deployment' in item) guard('set the outputs', () => core.setOutput('deployment_id', id))
-      else setOutputs(id, item.built.payload)
+    // A record filed before reports what was sent then (nothing, when its record does not say), not what this run would send.
+    (i, id, sent) => {
+      if ('deployment' in items[i]) guard('set the outputs', () => core.setOutput('deployment_id', id))
+      else setOutputs(id, sent as Payload | undefined)
     },
     1
   )

@@ -124,9 +124,32 @@ function outageLines(outage: Outage): string[] {
   ]
 }
 
+/**
+ * What a record filed before is shown as: what was sent then, when the ledger holds it (whose
+ * fields' sources this run cannot know), else what this run finds; and a line saying which.
+ */
+function asFiled<T>(outcome: Outcome, now: T, sources: Built['sources']): { shown: T; sources: Built['sources']; line: string[] } {
+  if (outcome.status !== 'already filed') return { shown: now, sources, line: [] }
+  const { at, by, payload } = outcome.before
+  if (!payload)
+    return {
+      shown: now,
+      sources,
+      line: [
+        `Filed before, as ${by} records. What was sent then is not known: an earlier version of the action recorded it without that, so what is shown is what this run finds now, which may not be what Hivel has.`,
+        ''
+      ]
+    }
+  return {
+    shown: payload as T,
+    sources: {},
+    line: [`Filed before, at ${at.slice(0, 16).replace('T', ' ')} UTC by ${by}: shown as it was sent then.`, '']
+  }
+}
+
 /** The job summary: the opening sentence, a chart of a long outage, the incident as a table, with where each field came from, and the outage it spans. */
 export async function writeSummary(built: Built, outcome: Outcome, outage?: Outage): Promise<void> {
-  const { payload, sources } = built
+  const { shown: payload, sources, line: filedBefore } = asFiled(outcome, built.payload, built.sources)
   const source = (field: keyof Payload) => sources[field] ?? ''
   const row = (label: string, field: keyof Payload | undefined, value: string | undefined) =>
     value ? `| ${label} | ${value} | ${field ? source(field) : ''} |` : undefined
@@ -137,6 +160,7 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     '',
     openingSentence(payload, outcome, outage),
     '',
+    ...filedBefore,
     ...(chart ? [chart, ''] : []),
     '| Field | Value | From |',
     '| --- | --- | --- |',
@@ -168,7 +192,8 @@ const DEPLOYMENT_TITLES: Partial<Record<Outcome['status'], string>> = {
 }
 
 /** The job summary of a deployment: one sentence and the fields sent. */
-export async function writeDeploymentSummary(payload: DeploymentPayload, outcome: Outcome): Promise<void> {
+export async function writeDeploymentSummary(built: DeploymentPayload, outcome: Outcome): Promise<void> {
+  const { shown: payload, line: filedBefore } = asFiled(outcome, built, {})
   const took = formatDuration(Date.parse(payload.end_time) - Date.parse(payload.start_time))
   const commit = payload.commit_hash ? ` at ${payload.commit_hash.slice(0, 7)}` : ''
   const lines = [
@@ -176,6 +201,7 @@ export async function writeDeploymentSummary(payload: DeploymentPayload, outcome
     '',
     `A **${escapeCell(payload.status)}** deployment of ${escapeCell(payload.branch)}${commit} to **${escapeCell(payload.environment)}**, ${utcRange(payload.start_time, payload.end_time)} (${took}), as \`${escapeCell(payload.deployment_id)}\`.`,
     '',
+    ...filedBefore,
     '| Field | Value |',
     '| --- | --- |',
     ...Object.entries(payload).map(([field, value]) => `| ${field} | ${escapeCell(String(value))} |`),

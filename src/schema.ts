@@ -35,16 +35,29 @@ const SEVERITY_ALIASES: Record<string, (typeof SEVERITIES)[number]> = {
   5: 'low'
 }
 
-/** The severity Hivel gets: the four levels lower-cased, sevN/pN aliases mapped, any other word as given. */
+/** Common words for the levels, in any case: in the severity input and in an issue's labels and body. */
+export const SEVERITY_WORD_ALIASES: Readonly<Record<string, (typeof SEVERITIES)[number]>> = {
+  crit: 'critical',
+  hi: 'high',
+  med: 'medium',
+  major: 'high',
+  minor: 'low'
+}
+
+/** The severity Hivel gets: the four levels lower-cased, the aliases mapped, any other word as given. */
 export function normalizeSeverity(raw: string): string {
   const text = raw.trim()
   const lower = text.toLowerCase()
   if ((SEVERITIES as readonly string[]).includes(lower)) return lower
+  if (Object.hasOwn(SEVERITY_WORD_ALIASES, lower)) return SEVERITY_WORD_ALIASES[lower]
   const alias = /^(?:sev|p)[-_ ]?([0-5])$/.exec(lower)
   return alias ? SEVERITY_ALIASES[alias[1]] : text
 }
 
-/** The words a misspelt severity is compared with: the levels, then their aliases. */
+/**
+ * The words a misspelt severity is compared with: the levels, then their sevN/pN aliases. The word
+ * aliases are not among them: "hi" or "med" one edit away would take "ho" or "mid" for slips.
+ */
 const SEVERITY_WORDS = [...SEVERITIES, ...Object.keys(SEVERITY_ALIASES).flatMap(n => [`sev${n}`, `p${n}`])]
 
 /** Edits (insert, delete, replace, or swap two neighbours) that turn a into b: optimal string alignment. */
@@ -349,10 +362,10 @@ const since = (now: Date) =>
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const ago = parseDuration(dataset.value)
       if (ago !== undefined) return new Date(now.getTime() - ago)
-      const result = parseTime(/^\d{4}-\d{2}-\d{2}$/.test(dataset.value) ? `${dataset.value}T00:00:00Z` : dataset.value, now)
+      const result = parseTime(dataset.value, now)
       if (result.ok) return result.date
       addIssue({
-        message: `"${dataset.value}" ${result.problem}. Accepted: a date (2026-09-01), ${TIME_FORMS}, or a duration before now such as 90d, 12w or 36h`
+        message: `"${dataset.value}" ${result.problem}. Accepted: ${TIME_FORMS}, or a duration before now such as 90d, 12w or 36h`
       })
       return NEVER
     })
@@ -459,10 +472,13 @@ export type InputName = keyof Settings
 // Runner clocks drift; a little tolerance keeps "now" from another machine valid.
 const FUTURE_TOLERANCE_MS = 5 * 60_000
 
+/** Later than now by more than runner clocks drift. */
+const inFuture = (d: Date, now: Date) => d.getTime() > now.getTime() + FUTURE_TOLERANCE_MS
+
 /** A time of the incident or the deployment: not after now, give or take the tolerance. */
 const notInFuture = (now: Date) =>
   v.check<Date, (issue: v.CheckIssue<Date>) => string>(
-    d => d.getTime() <= now.getTime() + FUTURE_TOLERANCE_MS,
+    d => !inFuture(d, now),
     i => `${i.input.toISOString()} is in the future; accepted: a time no more than 5 minutes ahead of now`
   )
 
@@ -491,7 +507,8 @@ export const payloadSchema = (now: Date) =>
     v.forward(
       v.partialCheck(
         [['reported_time'], ['resolution_time']],
-        i => i.resolution_time.getTime() >= i.reported_time.getTime(),
+        // A future reported-time is its own problem: a resolution-time left to default to now is not blamed for it too.
+        i => inFuture(i.reported_time, now) || i.resolution_time.getTime() >= i.reported_time.getTime(),
         i =>
           `${i.input.resolution_time.toISOString()} is before reported-time ${i.input.reported_time.toISOString()}; accepted: a time at or after reported-time`
       ),

@@ -2,6 +2,7 @@
 
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/
 const EPOCH = /^\d+(?:\.\d+)?$/
+const DATE = /^\d{4}-\d{2}-\d{2}$/
 // Below this an epoch number is seconds (up to year 5138), above it milliseconds.
 const EPOCH_MS_THRESHOLD = 1e11
 // ISO 8601 writes four-digit years; outside them toIsoUtc would write "-000001-…" or "+010000-…".
@@ -16,14 +17,14 @@ function inRange(date: Date): TimeResult {
 
 /** Accepted time forms, for error messages and docs. */
 export const TIME_FORMS =
-  'ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), epoch seconds, epoch milliseconds, or now'
+  'ISO 8601 with Z or an offset (2024-08-01T12:34:56Z, 2024-08-01T18:04:56+05:30), a date (2024-08-01, read as midnight UTC), epoch seconds, epoch milliseconds, or now'
 
 /** The result of reading a time: an instant, or why it is not one. */
 export type TimeResult = { ok: true; date: Date } | { ok: false; problem: string }
 
 /**
- * Reads a time given as ISO 8601 with a zone, epoch seconds or milliseconds, or `now`.
- * A time without a zone is refused rather than guessed.
+ * Reads a time given as ISO 8601 with a zone, a date (midnight UTC), epoch seconds or milliseconds,
+ * or `now`. A time of day without a zone is refused rather than guessed.
  */
 export function parseTime(raw: string, now: Date): TimeResult {
   const text = raw.trim()
@@ -34,7 +35,8 @@ export function parseTime(raw: string, now: Date): TimeResult {
     const date = new Date(Math.round(ms))
     return inRange(date)
   }
-  const m = ISO_8601.exec(text)
+  // A bare date names a day, not a local clock time: its start in UTC, for every input that takes a time.
+  const m = ISO_8601.exec(DATE.test(text) ? `${text}T00:00Z` : text)
   if (!m) return { ok: false, problem: 'is not a time' }
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m
   if (!zone) return { ok: false, problem: 'has no time zone (add Z for UTC, or an offset such as +05:30)' }
