@@ -119,11 +119,14 @@ describe('the organisation recipe: the roll-up of every repository', () => {
     expect(rows.at(-1)).toBe('| **all** | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 failed |')
   })
 
-  maybe('writes a table when no job left totals, or the list job failed and gave no list', () => {
+  maybe('lists every repository when no job left totals, and says so when the list job gave no list', () => {
     expect(rowsOf(rollup([], '["checkout"]')).slice(1)).toEqual([
       '| [acme/checkout](https://github.com/acme/checkout) |  |  |  |  |  |  |  | no result: see its job |',
       '| **all** | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 no result |'
     ])
+    expect(rollup([], undefined)).toBe(
+      '## Hivel sync: no repositories\n\nThe list was empty and no job left totals: see the repositories job.\n'
+    )
     expect(rowsOf(rollup([TOTALS.idle], undefined)).slice(1, 2)).toEqual([
       '| [acme/docs-site](https://github.com/acme/docs-site) | 0 | 0 | 0 | 0 | 0 | 0 | 6 | done |'
     ])
