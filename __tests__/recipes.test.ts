@@ -79,7 +79,7 @@ function recipes(): Recipe[] {
         found.push({
           name: `${file} › ${heading} › ${jobName}`,
           trigger,
-          permissions: job.permissions ?? workflow.permissions,
+          permissions: appPermissions(job, step) ?? job.permissions ?? workflow.permissions,
           concurrency: job.concurrency ?? workflow.concurrency,
           job,
           step
@@ -88,6 +88,16 @@ function recipes(): Recipe[] {
     }
   }
   return found
+}
+
+/** What a GitHub App's installation token the step uses may do: the `permission-*` inputs of the step that made it. */
+function appPermissions(job: Job, step: Step): Permissions | undefined {
+  const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}$/.exec(String(step.with?.['github-token'] ?? ''))?.[1]
+  const app = job.steps?.find(s => (s as { id?: string }).id === id && /create-github-app-token@/.test(s.uses ?? ''))
+  if (!app) return undefined
+  return Object.fromEntries(
+    Object.entries(app.with ?? {}).flatMap(([name, level]) => (name.startsWith('permission-') ? [[name.slice(11), level as Level]] : []))
+  )
 }
 
 /** The situation a recipe is in: its trigger, and a workflow_dispatch that backfills apart from the form. */
@@ -150,6 +160,8 @@ interface Situation {
   history: () => History
   /** The values of `${{ inputs.<name> }}` (a workflow_dispatch form as a person fills it in). */
   inputs?: Record<string, string>
+  /** The values of other expressions of the recipe, by their text. */
+  expressions?: Record<string, string>
   env?: Record<string, string>
 }
 
@@ -238,6 +250,20 @@ const SITUATIONS: Record<string, Situation> = {
     inputs: { since: '2026-11-01', 'dry-run': 'false' }
   }
 }
+// The organisation's sync: a matrix leg in acme/ops backfilling acme/checkout-service with an app's installation token.
+SITUATIONS.schedule = {
+  ...SITUATIONS.backfill,
+  eventName: 'schedule',
+  env: { GITHUB_REPOSITORY: 'acme/ops' },
+  expressions: {
+    'github.repository_owner': 'acme',
+    'matrix.repository': REPO.split('/')[1],
+    'steps.app.outputs.token': GITHUB_TOKEN,
+    'vars.HIVEL_DEPLOY_WORKFLOWS': 'deploy.yml',
+    'vars.HIVEL_DEPLOY_ENVIRONMENTS': 'production',
+    "inputs.since || (github.event.schedule == '17 3 * * *' && '2d') || '2h'": '2026-11-01'
+  }
+}
 
 /** The defaults action.yml declares, which the runner passes for every input `with:` leaves out. */
 const actionYml = parseDocument(readFileSync(join(ROOT, 'action.yml'), 'utf8')).toJS() as { inputs: Record<string, { default?: string }> }
@@ -249,7 +275,9 @@ const RUNNER_DEFAULTS = Object.fromEntries(
 
 /** A `with:` value as the runner gives it: the expressions the recipes use, evaluated. */
 function evaluate(value: unknown, situation: Situation): string {
-  return String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expression: string) => {
+  return String(value).replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expression: string) => {
+    const known = situation.expressions?.[expression]
+    if (known !== undefined) return known
     if (expression.startsWith('secrets.')) return TOKEN
     if (expression === 'github.token') return GITHUB_TOKEN
     if (expression.startsWith('inputs.')) return situation.inputs?.[expression.slice(7)] ?? ''
