@@ -92,7 +92,7 @@ function recipes(): Recipe[] {
 
 /** What a GitHub App's installation token the step uses may do: the `permission-*` inputs of the step that made it. */
 function appPermissions(job: Job, step: Step): Permissions | undefined {
-  const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}$/.exec(String(step.with?.['github-token'] ?? ''))?.[1]
+  const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.token\s*\}\}$/.exec(`${step.with?.['github-token'] as string | undefined}`)?.[1]
   const app = job.steps?.find(s => (s as { id?: string }).id === id && /create-github-app-token@/.test(s.uses ?? ''))
   if (!app) return undefined
   return Object.fromEntries(
