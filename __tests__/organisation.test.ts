@@ -109,7 +109,10 @@ describe('organisation: one workflow syncs the repositories of an organisation',
       expect(hivel.requests).toEqual([])
       const failure = ran.stdout.split('\n').filter(l => l.startsWith('::error::'))
       expect(failure).toHaveLength(1)
-      expect(failure[0]).toContain('Cannot read acme/secret: ')
+      expect(failure[0]).toContain(
+        'Cannot read acme/secret: GitHub answered 404 (not found, which is also what GitHub answers a token that cannot see it)'
+      )
+      expect(failure[0]).not.toContain('permissions:')
       expect(failure[0]).toContain('github-token must reach acme/secret')
       expect(ran.totals?.error).toContain('Cannot read acme/secret')
     } finally {
@@ -125,6 +128,22 @@ describe('organisation: one workflow syncs the repositories of an organisation',
       expect(ran.stdout).toContain('acme/legacy is archived')
       expect(github.asked()).toEqual(['GET /repos/acme/legacy'])
       expect(hivel.requests).toEqual([])
+    } finally {
+      await github.close()
+    }
+  })
+
+  it('an empty repository (no commits yet) has no reverts: its sync says so and files its issues', async () => {
+    const history: History = {
+      ...busy('acme/empty'),
+      refuse: { '/repos/acme/empty/commits': [409, { message: 'Git Repository is empty.' }] }
+    }
+    const github = await startHistory(history)
+    try {
+      const ran = await sync(github, 'acme/empty', { 'backfill-workflows': '' })
+      expect(ran.stdout).toContain('acme/empty has no commits yet, so no reverts to read.')
+      expect(ran.code).toBe(0)
+      expect(filedOnce()).toEqual(['https://github.com/acme/empty/issues/5'])
     } finally {
       await github.close()
     }

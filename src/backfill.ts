@@ -117,14 +117,21 @@ async function fromReverts({ settings, since, until, env, api }: Scope): Promise
   }
   const defaultBranch = await api.defaultBranch()
   for (const branch of new Set([defaultBranch, ...(settings['revert-branches'] ?? [])])) {
-    for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
-      const commit = revertedCommit(c.message)
-      if (!commit || reverted.has(on(branch, commit))) continue
-      const pull = byCommit.get(sha) ?? (await api.pullForCommit(sha))
-      // A revert pushed without a pull request has no revert to file against.
-      if (!pull || reverts.has(pull.number) || !inWindow(pull.merged_at, since, until)) continue
-      reverts.set(pull.number, { pull, commit })
-      reverted.add(on(branch, commit))
+    try {
+      for await (const { sha, commit: c } of api.branchCommits(branch, since.toISOString(), until.toISOString())) {
+        const commit = revertedCommit(c.message)
+        if (!commit || reverted.has(on(branch, commit))) continue
+        const pull = byCommit.get(sha) ?? (await api.pullForCommit(sha))
+        // A revert pushed without a pull request has no revert to file against.
+        if (!pull || reverts.has(pull.number) || !inWindow(pull.merged_at, since, until)) continue
+        reverts.set(pull.number, { pull, commit })
+        reverted.add(on(branch, commit))
+      }
+    } catch (error) {
+      // GitHub answers 409 for the commits of a repository that has none yet: nothing to revert.
+      if (!(error instanceof GitHubApiError) || error.status !== 409) throw error
+      core.info(`${env.repository} has no commits yet, so no reverts to read.`)
+      break
     }
   }
   const entries: Entry[] = []
@@ -449,8 +456,9 @@ async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Prom
     archived = (await api.repository()).archived
   } catch (error) {
     if (!(error instanceof GitHubApiError) || (error.status !== 404 && error.status !== 403) || error instanceof RateLimitError) throw error
+    const answer = error.status === 404 ? 'not found, which is also what GitHub answers a token that cannot see it' : 'refused'
     throw new ContextError(
-      `Cannot read ${env.repository}: ${clean(error.message, [])}. github-token must reach ${env.repository}: the workflow's own token reads only the repository it runs in; an app's installation token reads the repositories the app is installed on.`
+      `Cannot read ${env.repository}: GitHub answered ${error.status} (${answer}). github-token must reach ${env.repository}: the workflow's own token reads only the repository it runs in; an app's installation token reads the repositories the app is installed on and its token was made for.`
     )
   }
   if (archived && filing.record && !filing.dryRun) {
