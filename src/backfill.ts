@@ -348,9 +348,13 @@ const LEDGER_BATCH = 16
 /** A record a backfill files, and what became of it. */
 type Filed = { outcome?: Outcome | { status: 'cannot file'; problem: string } }
 
+/** The records of one ledger batch and their outcomes, which a confirmation that fails rewrites. */
+type Batch<T> = { records: T[]; outcomes: Outcome[] }
+
 /**
  * Files the ready records (an item and no outcome yet) through the ledger, a batch per commit and
- * backfill-concurrency at a time, until done or stopped; each gets its outcome.
+ * backfill-concurrency at a time, until done or stopped; each gets its outcome. The last batch's
+ * confirmation waits for the next commit (see confirmAll).
  */
 async function fileAll<T extends Filed>(
   records: T[],
@@ -358,19 +362,23 @@ async function fileAll<T extends Filed>(
   settings: Settings,
   filer: Filer,
   stop: Stop
-): Promise<void> {
+): Promise<Batch<T>[]> {
   const ready = records.filter(r => itemOf(r) && !r.outcome)
   const items = ready.map(r => itemOf(r) as Item)
   await filer.readEarlierRecords(items)
-  const batches: { records: T[]; outcomes: Outcome[] }[] = []
+  const batches: Batch<T>[] = []
   for (let i = 0; i < ready.length && !stop.reason; i += LEDGER_BATCH) {
     const batch = ready.slice(i, i + LEDGER_BATCH)
     const outcomes = await filer.file(items.slice(i, i + LEDGER_BATCH), undefined, settings['backfill-concurrency'])
     batches.push({ records: batch, outcomes })
     batch.forEach((r, j) => (r.outcome = outcomes[j]))
   }
+  return batches
+}
+
+/** Writes the confirmations still waiting; one that could not be written rewrites its outcomes. */
+async function confirmAll(filer: Filer, batches: Batch<Filed>[]): Promise<void> {
   await filer.confirm()
-  // A confirmation that could not be written rewrites its outcomes.
   for (const { records: batch, outcomes } of batches) batch.forEach((r, j) => (r.outcome = outcomes[j]))
 }
 
@@ -537,9 +545,11 @@ async function backfillWindow(
       const filer = await Filer.open({ ...filing, quiet: true, comments: false }, api)
       // The deployments first: Hivel counts each failure against the deployments it already has.
       await prepareDeployments(deployments, settings, now, api, filing.stop, filer)
-      await fileAll(deployments, d => d.payload && { deployment: d.payload }, settings, filer, filing.stop)
+      const sent: Batch<Filed>[] = await fileAll(deployments, d => d.payload && { deployment: d.payload }, settings, filer, filing.stop)
       await prepare(entries, settings, now, api, filing.stop, filer)
-      await fileAll(entries, e => e.built && { built: e.built, thread: e.draft.thread }, settings, filer, filing.stop)
+      // The deployments' confirmation rides on the incidents' first commit: one commit fewer.
+      sent.push(...(await fileAll(entries, e => e.built && { built: e.built, thread: e.draft.thread }, settings, filer, filing.stop)))
+      await confirmAll(filer, sent)
     }
   } catch (error) {
     if (!(error instanceof RateLimitError)) throw error
