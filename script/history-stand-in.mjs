@@ -55,7 +55,7 @@ const API = `/repos/${REPO}`
 
 /**
  * A comment as the comments list returns it.
- * @typedef {{ id: number, body: string, html_url: string, user?: { login: string } }} CommentData
+ * @typedef {{ id: number, body: string, html_url: string, user?: { login: string }, created_at?: string, updated_at?: string }} CommentData
  */
 
 /**
@@ -66,7 +66,8 @@ const API = `/repos/${REPO}`
  * @property {Record<string, { name: string, status: string, conclusion: string | null, started_at: string, completed_at: string | null }[]>} [jobs] each run attempt's jobs, by "run/attempt"
  * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
  * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
- * @property {object[]} [issues]
+ * @property {{ number: number, comments?: number, updated_at?: string | null, [field: string]: unknown }[]} [issues] as the issues list returns them; a comment
+ *   posted to one counts in its `comments` and moves its `updated_at`, as on GitHub
  * @property {Record<string, number>} [pulls] pull request numbers by commit sha, for commits of no pull request in pullRequests
  * @property {PullData[]} [pullRequests] closed pull requests, most recently updated first; a commit's pull requests are those
  *   it is the merge, the head or one of the commits of
@@ -116,6 +117,39 @@ export function runOf(id, conclusion, finished, more = {}) {
     triggering_actor: { login: 'mona' },
     ...more
   }
+}
+
+/** Now, as GitHub writes times: whole seconds, Z. */
+const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/**
+ * What `since` keeps of a list, as GitHub reads it: what was updated at or after it (an item
+ * without updated_at is kept).
+ * @template {{ updated_at?: string | null }} T
+ * @param {T[]} items
+ * @param {URL} url
+ */
+function updatedSince(items, url) {
+  const since = Date.parse(url.searchParams.get('since') ?? '')
+  return Number.isNaN(since) ? items : items.filter(item => !item.updated_at || Date.parse(item.updated_at) >= since)
+}
+
+/**
+ * A new comment on thread `number`, as GitHub keeps it: the issue's `comments` count goes up and
+ * the issue or pull request is updated now (a pull request moves to the front of the list sorted
+ * by update, most recent first).
+ * @param {History} history
+ * @param {number} number
+ * @param {string} at
+ */
+function touchThread(history, number, at) {
+  const issue = history.issues?.find(i => i.number === number)
+  if (issue) Object.assign(issue, { comments: (issue.comments ?? 0) + 1, updated_at: at })
+  const pulls = history.pullRequests ?? []
+  const i = pulls.findIndex(p => p.number === number)
+  if (i === -1) return
+  const [pull] = pulls.splice(i, 1)
+  pulls.unshift({ ...pull, updated_at: at })
 }
 
 /**
@@ -194,7 +228,7 @@ export async function startHistory(history) {
       return list((history.deployments ?? []).filter(d => !environment || d.environment === environment))
     }
     if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(tail))) return list(history.statuses?.[Number(m[1])] ?? [])
-    if (path === `${API}/issues`) return list(history.issues ?? [])
+    if (path === `${API}/issues`) return list(updatedSince(history.issues ?? [], url))
     if ((m = /^\/commits\/(\w+)\/pulls$/.exec(tail))) {
       const sha = m[1]
       const whole = (history.pullRequests ?? []).filter(
@@ -226,20 +260,24 @@ export async function startHistory(history) {
       const all = Object.entries(comments).flatMap(([n, thread]) =>
         thread.map(c => ({ ...c, issue_url: `${base}/repos/${REPO}/issues/${n}` }))
       )
-      return list(all.sort((a, b) => a.id - b.id))
+      return list(updatedSince(all, url).sort((a, b) => a.id - b.id))
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
       const thread = (comments[Number(m[1])] ??= [])
       if (req.method === 'POST') {
         if (history.locked?.includes(Number(m[1]))) return send(403, { message: 'Unable to create comment because issue is locked.' })
         const id = ++commentId
+        const at = stamp()
         const comment = {
           id,
           body: req.json?.body ?? '',
           html_url: `https://github.com/${REPO}/issues/${m[1]}#issuecomment-${id}`,
-          user: { login: 'github-actions[bot]' }
+          user: { login: 'github-actions[bot]' },
+          created_at: at,
+          updated_at: at
         }
         thread.push(comment)
+        touchThread(history, Number(m[1]), at)
         return send(201, comment)
       }
       return list(thread)
