@@ -327,7 +327,8 @@ describe('backfill: a team loads its history in one run', () => {
 
   it('waits for a rate limit that resets soon, then finishes', async () => {
     const ran = await backfillRun(
-      { ...history(), rateLimit: { remaining: 3, reset: Math.floor(Date.now() / 1000) + 2 } },
+      // Reset 2 s after the step's first request, not after the test began: a slow start must not make it past.
+      { ...history(), rateLimit: { remaining: 3, resetIn: 2 } },
       { 'rate-limit-wait-seconds': '30' }
     )
     expect(ran.result.code).toBe(0)

@@ -76,7 +76,8 @@ const API = `/repos/${REPO}`
  * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
- * @property {{ remaining: number, reset: number }} [rateLimit] the rate-limit budget left, and when it resets (epoch seconds)
+ * @property {{ remaining: number, reset?: number, resetIn?: number }} [rateLimit] the rate-limit budget left, and when it
+ *   resets: at `reset` (epoch seconds), or `resetIn` seconds after the first request (however long the step took to start)
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
  * @property {import('./git-stand-in.mjs').GitData} [git] a Git database to share between stand-ins (two APIs of one repository)
  * @property {string} [ledger] the ledger's text to begin with, committed on refs/hivel/incidents
@@ -180,6 +181,8 @@ export async function startHistory(history) {
   const git = history.git ?? gitData()
   if (history.ledger !== undefined) commitLedger(git, history.ledger)
   let remaining = history.rateLimit?.remaining ?? 1000
+  /** @type {number | undefined} */
+  let reset = history.rateLimit?.reset
   let commentId = 9000
   let base = ''
   const server = await startServer((req, res) => {
@@ -188,12 +191,15 @@ export async function startHistory(history) {
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
     remaining = Math.max(0, remaining - 1)
+    const seconds = Math.floor(Date.now() / 1000)
+    // A reset resetIn seconds away is fixed at the first request, as GitHub's window is.
+    if (reset === undefined && history.rateLimit?.resetIn !== undefined) reset = seconds + history.rateLimit.resetIn
     /** @type {Record<string, string>} */
     const headers = {
       'Content-Type': 'application/json',
       'x-ratelimit-limit': '1000',
       'x-ratelimit-remaining': String(remaining),
-      'x-ratelimit-reset': String(history.rateLimit?.reset ?? Math.floor(Date.now() / 1000) + 3600)
+      'x-ratelimit-reset': String(reset ?? seconds + 3600)
     }
     const send = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ more = {}) =>
       void res
