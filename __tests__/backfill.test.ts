@@ -4,7 +4,8 @@
  * run files nothing; a dry run sends nothing; a spent rate limit stops with a resume message.
  */
 import { describe, expect, it } from '@jest/globals'
-import { hivel, runAction, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
+import type { ChildProcess } from 'node:child_process'
+import { hivel, runAction, RunOptions, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
@@ -65,7 +66,11 @@ const inputs = {
   'backfill-reverts': 'false'
 }
 
-async function backfillRun(data: History, more: Record<string, string> = {}, run: { hivelUrl?: string; timeoutMs?: number } = {}) {
+async function backfillRun(
+  data: History,
+  more: Record<string, string> = {},
+  run: { hivelUrl?: string; onSpawn?: RunOptions['onSpawn'] } = {}
+) {
   const github = await startHistory(data)
   try {
     const result = await runAction({
@@ -74,7 +79,8 @@ async function backfillRun(data: History, more: Record<string, string> = {}, run
       event: {},
       env: { GITHUB_API_URL: github.url },
       inputs: { ...inputs, 'base-url': run.hivelUrl ?? hivelServer.url, ...more },
-      timeoutMs: run.timeoutMs ?? 60_000
+      timeoutMs: 60_000,
+      onSpawn: run.onSpawn
     })
     expect(result.shown).not.toContain(TOKEN)
     return { result, github, sent: hivelServer.requests.map(r => r.json as Record<string, unknown>) }
@@ -226,10 +232,12 @@ describe('backfill: a team loads its history in one run', () => {
 
   it('resumes a run killed part way: nothing is filed twice', async () => {
     const data = history()
-    // Answers the first incident, then holds every later one until the step is killed.
-    const slow = await startServer((req, res, count) => (count === 1 ? hivel(req, res, count) : undefined))
+    // Answers the first incident; the second is left unanswered and the step killed while it waits (not after a
+    // time, which a loaded machine may need for the first).
+    let step: ChildProcess | undefined
+    const slow = await startServer((req, res, count) => (count === 1 ? hivel(req, res, count) : void step?.kill('SIGKILL')))
     try {
-      const killed = await backfillRun(data, { 'backfill-concurrency': '1' }, { hivelUrl: slow.url, timeoutMs: 5000 })
+      const killed = await backfillRun(data, { 'backfill-concurrency': '1' }, { hivelUrl: slow.url, onSpawn: child => (step = child) })
       expect(killed.result.code).not.toBe(0)
       expect(slow.requests).toHaveLength(2)
       // The batch was reserved before the first POST and the kill came before any confirmation: every one stays `sending`.
@@ -319,7 +327,8 @@ describe('backfill: a team loads its history in one run', () => {
 
   it('waits for a rate limit that resets soon, then finishes', async () => {
     const ran = await backfillRun(
-      { ...history(), rateLimit: { remaining: 3, reset: Math.floor(Date.now() / 1000) + 2 } },
+      // Reset 2 s after the step's first request, not after the test began: a slow start must not make it past.
+      { ...history(), rateLimit: { remaining: 3, resetIn: 2 } },
       { 'rate-limit-wait-seconds': '30' }
     )
     expect(ran.result.code).toBe(0)

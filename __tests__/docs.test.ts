@@ -208,14 +208,102 @@ describe('npm run actionlint on the docs', () => {
         `${file}:8:24: property "detect" is not defined in object type {} [expression]`,
         `${file}:9:8: an expression in a run: script is pasted into the shell; pass it through env: and use "$NAME" [injection]`,
         `${file}:20:11: input "severtiy" is not defined in action.yml [action]`,
-        `${file}:24: skipped: neither a whole workflow (top-level on: and jobs:) nor a list of steps`
+        `${file}:24: skipped: neither a whole workflow (top-level on: and jobs:), a list of steps nor an issue form`
       ])
     )
   })
 
-  it("passes the docs' own workflows", () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'script', 'actionlint.mjs'), ...DOC_FILES], { cwd: ROOT, encoding: 'utf8' })
-    expect(run.stdout).toMatch(/workflows in \d+ Markdown files and action\.yml are clean/)
+  it('fails on a step output action.yml does not declare, wherever the job reads it, and counts each reference it checked', () => {
+    const { file, status, lines } = lintDoc(
+      [
+        '```yaml',
+        '- uses: <owner>/hivel-incident-action@v1',
+        '  id: incident',
+        '- run: echo "Filed $ID in $TOOK"',
+        '  env:',
+        '    ID: ${{ steps.incident.outputs.incidentid }}',
+        "    TOOK: ${{ steps.incident.outputs['duration'] }}",
+        '```',
+        '',
+        '```yaml',
+        'on: push',
+        'jobs:',
+        '  file:',
+        '    runs-on: ubuntu-latest',
+        '    outputs:',
+        '      took: ${{ steps.hivel.outputs.duration_seconds }}',
+        '    steps:',
+        '      - uses: <owner>/hivel-incident-action@v1',
+        '        id: hivel',
+        "      - if: steps.hivel.outputs.incident_id != ''",
+        '        run: echo filed',
+        '```',
+        ''
+      ].join('\n')
+    )
+    expect(status).toBe(1)
+    const declared = 'incident_id, payload, duration-seconds, duration, deployment_id, filed, incidents'
+    expect(lines.filter(line => line.startsWith(file))).toEqual([
+      `${file}:6:13: output "incidentid" of step "incident" is not defined in action.yml (its outputs: ${declared}) [action]`,
+      `${file}:16:17: output "duration_seconds" of step "hivel" is not defined in action.yml (its outputs: ${declared}) [action]`
+    ])
+    expect(lines).toContain(
+      'actionlint: 2 workflows in 1 file, 4 output references, 0 issue forms, action.yml and .env.example: 2 problems'
+    )
+  })
+
+  it('fails on an issue form GitHub would refuse, naming each broken rule', () => {
+    const { file, status, lines } = lintDoc(
+      [
+        '```yaml',
+        'name: Incident',
+        'labels: [incident]',
+        'body:',
+        '  - type: markdown',
+        '    attributes:',
+        '      value: Open this when the incident starts.',
+        '  - type: dropdown',
+        '    id: severity',
+        '    attributes:',
+        '      label: Severity',
+        '      options: [high, high]',
+        '  - type: select',
+        '  - type: input',
+        '    id: pull request',
+        '    attributes:',
+        '      label: Severity',
+        '  - type: textarea',
+        '    id: severity',
+        '    attributes:',
+        '      description: What happened',
+        '```',
+        ''
+      ].join('\n')
+    )
+    expect(status).toBe(1)
+    expect(lines.filter(line => line.startsWith(file))).toEqual([
+      `${file}:2:1: "description" is missing or empty [issue-form]`,
+      `${file}:12:23: body[1] (dropdown): option "high" is listed twice; options must be unique [issue-form]`,
+      `${file}:13:5: body[2] (select): "type" is "select"; expected one of markdown, textarea, input, dropdown, checkboxes [issue-form]`,
+      `${file}:15:9: body[3] (input): id "pull request" may contain only letters, digits, - and _ [issue-form]`,
+      `${file}:17:14: body[3] (input): label "Severity" is also the label of body[1]; labels must be unique [issue-form]`,
+      `${file}:19:9: body[4] (textarea): id "severity" is also the id of body[1]; ids must be unique [issue-form]`,
+      `${file}:21:7: body[4] (textarea): attributes.label is required [issue-form]`
+    ])
+    expect(lines).toContain(
+      'actionlint: 0 workflows in 0 files, 0 output references, 1 issue form, action.yml and .env.example: 7 problems'
+    )
+  })
+
+  it("passes the docs' own workflows and issue forms, and says what it checked", () => {
+    const forms = readdirSync(join(ROOT, '.github', 'ISSUE_TEMPLATE')).map(name => `.github/ISSUE_TEMPLATE/${name}`)
+    const run = spawnSync(process.execPath, [join(ROOT, 'script', 'actionlint.mjs'), ...DOC_FILES, ...forms], {
+      cwd: ROOT,
+      encoding: 'utf8'
+    })
+    expect(run.stdout).toMatch(
+      /^actionlint: \d+ workflows in \d+ files, \d+ output references, [1-9]\d* issue forms?, action\.yml and \.env\.example: no problems$/m
+    )
     expect(run.status).toBe(0)
   })
 })

@@ -32,14 +32,16 @@ const step = () =>
       deployments: 'true'
     }
   })
-const withoutDebug = (/** @type {string} */ log) =>
+/** The log as the runner shows it without step debugging: no ::debug:: lines, and `::notice::text` as "Notice: text". */
+const asShown = (/** @type {string} */ log) =>
   log
     .split('\n')
     .filter(line => !line.startsWith('::debug::'))
+    .map(line => line.replace(/^::(notice|warning|error)(?: [^:]*)?::/, (_, kind) => `${kind[0].toUpperCase()}${kind.slice(1)}: `))
     .join('\n')
 const result = await step()
 console.log('--- action log ---')
-process.stdout.write(withoutDebug(result.shown))
+process.stdout.write(asShown(result.shown))
 console.log('--- requests the stand-in Hivel received: the deployment, then the incident ---')
 for (const r of server.requests) {
   console.log(`${r.method} ${r.url}`)
@@ -54,7 +56,7 @@ console.log('--- the ledger (incidents.json on refs/hivel/incidents) ---')
 console.log(JSON.stringify(github.ledger(), null, 2))
 const again = await step()
 console.log('\n--- the same step re-run ---')
-console.log(withoutDebug(again.shown))
+console.log(asShown(again.shown))
 console.log(
   `Hivel received ${server.requests.length} requests in all (one deployment, one incident); the re-run's deployment_id is ${again.outputs.deployment_id} and incident_id ${again.outputs.incident_id}.`
 )

@@ -53,7 +53,7 @@ import { startServer } from './stand-in.mjs'
 
 /**
  * A comment as the comments list returns it.
- * @typedef {{ id: number, body: string, html_url: string, user?: { login: string } }} CommentData
+ * @typedef {{ id: number, body: string, html_url: string, user?: { login: string }, created_at?: string, updated_at?: string }} CommentData
  */
 
 /**
@@ -64,7 +64,8 @@ import { startServer } from './stand-in.mjs'
  * @property {Record<string, { name: string, status: string, conclusion: string | null, started_at: string, completed_at: string | null }[]>} [jobs] each run attempt's jobs, by "run/attempt"
  * @property {{ id: number, sha: string, environment: string, created_at: string, creator?: { login: string } }[]} [deployments]
  * @property {Record<number, { state: string, created_at: string, target_url?: string, creator?: { login: string } }[]>} [statuses]
- * @property {object[]} [issues]
+ * @property {{ number: number, comments?: number, updated_at?: string | null, [field: string]: unknown }[]} [issues] as the issues list returns them; a comment
+ *   posted to one counts in its `comments` and moves its `updated_at`, as on GitHub
  * @property {Record<string, number>} [pulls] pull request numbers by commit sha, for commits of no pull request in pullRequests
  * @property {PullData[]} [pullRequests] closed pull requests, most recently updated first; a commit's pull requests are those
  *   it is the merge, the head or one of the commits of
@@ -73,9 +74,10 @@ import { startServer } from './stand-in.mjs'
  * @property {Record<number, CommentData[]>} [comments] by issue or pull request number, oldest first; the stand-in adds what is posted
  * @property {{ id: number, name: string, path: string }[]} [workflows]
  * @property {Record<string, [number, unknown, Record<string, string>?]>} [refuse] answers to override by path (no query): [status, body, headers]
- * @property {{ remaining: number, reset?: number, limit?: number }} [rateLimit] the rate-limit budget left, when it resets (epoch seconds) and
- *   its hourly limit (1,000 as a workflow token's by default); one object
- *   given to many stand-ins is one budget they share (an app installation's), and a request when none is left is refused with 403 as GitHub does
+ * @property {{ remaining: number, reset?: number, resetIn?: number, limit?: number }} [rateLimit] the rate-limit budget left, when it
+ *   resets: at `reset` (epoch seconds), or `resetIn` seconds after the first request (however long the step took to start),
+ *   and its hourly limit (1,000 as a workflow token's by default); one object given to many stand-ins is one budget they
+ *   share (an app installation's), and a request when none is left is refused with 403 as GitHub does
  * @property {string} [repository] the repository served, owner/name (REPO by default); any other answers 404
  * @property {boolean} [archived] the repository is archived: read-only, as GitHub answers writes to one
  * @property {number[]} [locked] threads whose conversation is locked: a comment on them is refused with 403
@@ -120,6 +122,39 @@ export function runOf(id, conclusion, finished, more = {}) {
   }
 }
 
+/** Now, as GitHub writes times: whole seconds, Z. */
+const stamp = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/**
+ * What `since` keeps of a list, as GitHub reads it: what was updated at or after it (an item
+ * without updated_at is kept).
+ * @template {{ updated_at?: string | null }} T
+ * @param {T[]} items
+ * @param {URL} url
+ */
+function updatedSince(items, url) {
+  const since = Date.parse(url.searchParams.get('since') ?? '')
+  return Number.isNaN(since) ? items : items.filter(item => !item.updated_at || Date.parse(item.updated_at) >= since)
+}
+
+/**
+ * A new comment on thread `number`, as GitHub keeps it: the issue's `comments` count goes up and
+ * the issue or pull request is updated now (a pull request moves to the front of the list sorted
+ * by update, most recent first).
+ * @param {History} history
+ * @param {number} number
+ * @param {string} at
+ */
+function touchThread(history, number, at) {
+  const issue = history.issues?.find(i => i.number === number)
+  if (issue) Object.assign(issue, { comments: (issue.comments ?? 0) + 1, updated_at: at })
+  const pulls = history.pullRequests ?? []
+  const i = pulls.findIndex(p => p.number === number)
+  if (i === -1) return
+  const [pull] = pulls.splice(i, 1)
+  pulls.unshift({ ...pull, updated_at: at })
+}
+
 /**
  * One page of a list, and the Link to the next when there is one.
  * @template T
@@ -157,9 +192,12 @@ export async function startHistory(history) {
     if (instead === 'hold') return
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
+    const seconds = Math.floor(Date.now() / 1000)
+    // A reset resetIn seconds away is fixed at the first request, as GitHub's window is.
+    if (budget.reset === undefined && budget.resetIn !== undefined) budget.reset = seconds + budget.resetIn
     // The budget comes back whole at its reset, for the hour after.
-    if (budget.reset !== undefined && Date.now() >= budget.reset * 1000)
-      Object.assign(budget, { remaining: budget.limit ?? 1000, reset: Math.floor(Date.now() / 1000) + 3600 })
+    if (budget.reset !== undefined && seconds >= budget.reset)
+      Object.assign(budget, { remaining: budget.limit ?? 1000, reset: seconds + 3600 })
     const spent = budget.remaining <= 0
     budget.remaining = Math.max(0, budget.remaining - 1)
     /** @type {Record<string, string>} */
@@ -167,7 +205,7 @@ export async function startHistory(history) {
       'Content-Type': 'application/json',
       'x-ratelimit-limit': String(budget.limit ?? 1000),
       'x-ratelimit-remaining': String(budget.remaining),
-      'x-ratelimit-reset': String(budget.reset ?? Math.floor(Date.now() / 1000) + 3600)
+      'x-ratelimit-reset': String(budget.reset ?? seconds + 3600)
     }
     const send = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ more = {}) =>
       void res
@@ -205,7 +243,7 @@ export async function startHistory(history) {
       return list((history.deployments ?? []).filter(d => !environment || d.environment === environment))
     }
     if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(tail))) return list(history.statuses?.[Number(m[1])] ?? [])
-    if (path === `${API}/issues`) return list(history.issues ?? [])
+    if (path === `${API}/issues`) return list(updatedSince(history.issues ?? [], url))
     if ((m = /^\/commits\/(\w+)\/pulls$/.exec(tail))) {
       const sha = m[1]
       const whole = (history.pullRequests ?? []).filter(
@@ -235,20 +273,24 @@ export async function startHistory(history) {
     if (tail === '/issues/comments') {
       // Every thread's comments, oldest first, each naming its thread as GitHub does.
       const all = Object.entries(comments).flatMap(([n, thread]) => thread.map(c => ({ ...c, issue_url: `${base}${API}/issues/${n}` })))
-      return list(all.sort((a, b) => a.id - b.id))
+      return list(updatedSince(all, url).sort((a, b) => a.id - b.id))
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(tail))) {
       const thread = (comments[Number(m[1])] ??= [])
       if (req.method === 'POST') {
         if (history.locked?.includes(Number(m[1]))) return send(403, { message: 'Unable to create comment because issue is locked.' })
         const id = ++commentId
+        const at = stamp()
         const comment = {
           id,
           body: req.json?.body ?? '',
           html_url: `https://github.com/${repository}/issues/${m[1]}#issuecomment-${id}`,
-          user: { login: 'github-actions[bot]' }
+          user: { login: 'github-actions[bot]' },
+          created_at: at,
+          updated_at: at
         }
         thread.push(comment)
+        touchThread(history, Number(m[1]), at)
         return send(201, comment)
       }
       return list(thread)
