@@ -6,8 +6,8 @@ import { Built, Payload, recoveryMs } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
 import { clean } from './redact.js'
-import type { Outage } from './situations/draft.js'
-import { formatDuration, toIsoUtc, utcRange } from './time.js'
+import type { Outage, Source } from './situations/draft.js'
+import { formatDuration, formatUtc, utcRange } from './time.js'
 import { timelineMarkdown } from './timeline.js'
 
 /**
@@ -116,12 +116,27 @@ function outageLines(outage: Outage): string[] {
     '',
     `#### The outage of ${escapeCell(outage.what)}`,
     '',
-    '| When (UTC) | What | State |',
+    '| When | What | State |',
     '| --- | --- | --- |',
-    ...outage.failures.map(f => `| ${toIsoUtc(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
-    `| ${toIsoUtc(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
+    ...outage.failures.map(f => `| ${formatUtc(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
+    `| ${formatUtc(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
     ...(outage.cutShort ? ['', `> [!WARNING]\n> ${escapeCell(outage.cutShort)}: the outage may have begun earlier.`] : [])
   ]
+}
+
+/** What each word of the "From" column means. */
+const FROM_WORDS: Record<Source, string> = {
+  input: "the step's input",
+  event: 'the event that started the run',
+  'GitHub API': 'looked up in the GitHub API',
+  run: 'this workflow run (its repository, actor or id)',
+  default: 'when the step ran'
+}
+
+/** The line under the table that explains the "From" words it uses, in the order above. */
+function fromLine(used: (Source | undefined)[]): string[] {
+  const words = (Object.keys(FROM_WORDS) as Source[]).filter(word => used.includes(word))
+  return words.length ? ['', `From: ${words.map(word => `*${word}*: ${FROM_WORDS[word]}`).join('; ')}.`] : []
 }
 
 /** The job summary: the opening sentence, a chart of a long outage, the incident as a table, with where each field came from, and the outage it spans. */
@@ -143,8 +158,8 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Severity', 'severity', escapeCell(payload.severity)),
     row('Description', 'description', payload.description && escapeCell(payload.description)),
     row('Affected systems', 'affected_systems', payload.affected_systems?.map(escapeCell).join(', ')),
-    row('Reported', 'reported_time', payload.reported_time),
-    row('Resolved', 'resolution_time', payload.resolution_time),
+    row('Reported', 'reported_time', formatUtc(payload.reported_time)),
+    row('Resolved', 'resolution_time', formatUtc(payload.resolution_time)),
     row('Time to recovery', undefined, formatDuration(recoveryMs(payload))),
     row('Reported by', 'reported_by', payload.reported_by && escapeCell(payload.reported_by)),
     row('Provider id', 'provider_id', payload.provider_id && escapeCell(payload.provider_id)),
@@ -152,6 +167,7 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Pull request', 'pr_number', pullRequest(payload)),
     row('Incident id', undefined, id && escapeCell(id)),
     row('Record', undefined, 'recordUrl' in outcome && outcome.recordUrl ? `[comment](${outcome.recordUrl})` : undefined),
+    ...fromLine(Object.values(sources)),
     ...(outage ? outageLines(outage) : []),
     'problem' in outcome
       ? `\n> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`
