@@ -18,12 +18,14 @@ const ICONS = {
 /** The alert a quote opens with, as GitHub reads it: the marker alone on the quote's first line. */
 const ALERT = /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)/i
 
+/** @type {Marked} */
 const marked = new Marked({
   gfm: true,
   renderer: {
     code({ text, lang }) {
       return lang === 'mermaid' ? `<pre class="mermaid">${escapeHtml(text)}</pre>\n` : false
     },
+    /** @returns {string | false} */
     blockquote({ text }) {
       const alert = ALERT.exec(text)
       if (!alert) return false
@@ -33,7 +35,7 @@ const marked = new Marked({
       const icon = path
         ? `<svg class="octicon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="${path}"></path></svg>`
         : ''
-      const body = marked.parse(text.slice(alert[0].length), { async: false })
+      const body = /** @type {string} */ (marked.parse(text.slice(alert[0].length), { async: false }))
       return `<div class="markdown-alert markdown-alert-${kind}"><p class="markdown-alert-title">${icon}${title}</p>\n${body}</div>\n`
     }
   }
