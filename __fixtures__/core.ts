@@ -1,5 +1,5 @@
 /** A typed stand-in for @actions/core: inputs from a plain map, every call recorded. */
-import { jest } from '@jest/globals'
+import { expect, jest } from '@jest/globals'
 import type * as core from '@actions/core'
 
 /** Inputs the mocked getInput answers from, by input name. */
@@ -14,6 +14,8 @@ export const info = jest.fn<typeof core.info>()
 export const notice = jest.fn<typeof core.notice>()
 export const warning = jest.fn<typeof core.warning>()
 export const error = jest.fn<typeof core.error>()
+export const startGroup = jest.fn<typeof core.startGroup>()
+export const endGroup = jest.fn<typeof core.endGroup>()
 
 /** The summary builder, collecting what was written. */
 export const written: string[] = []
@@ -37,3 +39,6 @@ export function reset(): void {
   written.length = 0
   for (const key of Object.keys(inputs)) delete inputs[key]
 }
+
+/** The properties every annotation carries: a title (issue 21, item 8). */
+export const titled = expect.objectContaining({ title: expect.stringMatching(/\S/) })

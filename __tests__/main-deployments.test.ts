@@ -95,7 +95,8 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     await run()
     expect(stand.hivel.requests).toHaveLength(2)
     expect(core.notice).toHaveBeenCalledWith(
-      `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`
+      `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`,
+      core.titled
     )
   })
 
@@ -120,7 +121,10 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     await run()
     expect(failed()).toEqual([])
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'))
+    expect(core.notice).toHaveBeenCalledWith(
+      expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'),
+      core.titled
+    )
     expect(outputs()).toMatchObject({ deployment_id: '', incident_id: '' })
     expect(summary()).toContain('### Hivel incident not filed')
   })
@@ -130,7 +134,7 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     event('workflow_run', { action: 'requested', workflow_run: running })
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'), core.titled)
   })
 
   it('sends nothing to the deployment API when deployments is not set', async () => {
@@ -174,7 +178,7 @@ describe('deployments from deployment_status', () => {
     event('deployment_status', { deployment, deployment_status: { state, created_at: '2026-11-26T13:05:00Z' } })
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/), core.titled)
   })
 
   it('the environment input wins over the deployment’s', async () => {
@@ -242,7 +246,7 @@ describe('a step inside the deploy workflow', () => {
     event('push', {})
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'), core.titled)
   })
 })
 
@@ -285,7 +289,10 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     expect(summary()).toContain('### Hivel deployment unsure')
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`))
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`),
+      core.titled
+    )
   })
 })
 

@@ -58,7 +58,7 @@ describe('main.ts with history: recovery and the record', () => {
     expect(outputs()).toMatchObject({ incident_id: 'incident-1', duration: '3 h 12 min' })
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/), core.titled)
   })
 
   it('files a failed attempt 1 recovered by attempt 2, and with file-on: failure the failed attempt itself', async () => {
@@ -115,7 +115,8 @@ describe('main.ts with history: recovery and the record', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(
-      expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record')
+      expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record'),
+      core.titled
     )
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
@@ -130,7 +131,7 @@ describe('main.ts with history: recovery and the record', () => {
     })
     event('workflow_dispatch', {})
     await run()
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'), core.titled)
     expect(stand.github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
   })
 })
@@ -211,7 +212,7 @@ describe('main.ts with history: backfill', () => {
     jest.clearAllMocks()
     core.inputs['pr-number'] = '5'
     await run()
-    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'pr-number' describes one incident"))
+    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'pr-number' describes one incident"), core.titled)
   })
 
   it('sends nothing in a dry run', async () => {
@@ -256,7 +257,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     jest.clearAllMocks()
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`))
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`), core.titled)
     core.inputs.resend = ID
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
@@ -285,7 +286,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     await run()
     expect(stand.hivel.requests).toHaveLength(0)
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`), core.titled)
   })
 
   it('keeps a 502 as unsure with a short reason, and releases what Hivel refused', async () => {
@@ -337,7 +338,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     await run()
     expect(stand.github.asked()).toContain(`GET /repos/${REPO}/issues/203/comments?per_page=100`)
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'))
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'), core.titled)
   })
 
   it('stops a backfill at a cancel: sends nothing new, records what it sent, and says a re-run resumes', async () => {

@@ -86,8 +86,8 @@ describe('main.ts: one run of the action', () => {
       "Input 'pr-number'"
     ])
     expect(core.setFailed).toHaveBeenCalledTimes(1)
-    expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid; nothing was sent to Hivel (see above).')
-    expect(core.written.join('')).toContain('### 2 inputs are invalid; nothing was sent to Hivel')
+    expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid (severity, pr-number); nothing was sent to Hivel.')
+    expect(core.written.join('')).toContain('### 2 inputs are invalid (severity, pr-number); nothing was sent to Hivel')
     expect(server.requests).toHaveLength(0)
   })
 
@@ -119,7 +119,8 @@ describe('main.ts: one run of the action', () => {
     expect(core.warning).toHaveBeenCalledWith(
       expect.stringMatching(
         /^github-token is empty, so the GitHub API cannot be asked.*\(fail-on-error is false, so the step succeeds\.\)$/
-      )
+      ),
+      core.titled
     )
     core.inputs['fail-on-error'] = 'true'
     await run()
@@ -130,7 +131,10 @@ describe('main.ts: one run of the action', () => {
   it('skips with a notice when the event says there is no incident', async () => {
     process.env.GITHUB_EVENT_NAME = 'issues'
     await run()
-    expect(core.notice).toHaveBeenCalledWith("Issue https://github.com/acme/shop/issues/1 has no 'incident' label: not an incident.")
+    expect(core.notice).toHaveBeenCalledWith(
+      "Issue https://github.com/acme/shop/issues/1 has no 'incident' label: not an incident.",
+      core.titled
+    )
     expect(server.requests).toHaveLength(0)
     expect(outputs()).toEqual({ incident_id: '', payload: '', 'duration-seconds': '', duration: '' })
   })

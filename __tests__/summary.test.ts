@@ -78,9 +78,7 @@ describe('report.ts: one incident opens with a sentence', () => {
       '(1 failure); already filed as **inc-42**, blaming'
     )
     expect(openingSentence(payload(), { status: 'dry run' }, one)).toContain('; would be filed (dry run), blaming')
-    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain(
-      '; not filed (see the warning below), blaming'
-    )
+    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain('; not filed (see why below), blaming')
   })
 
   it('describes an issue, revert or form incident by its severity, across days, with an unlinked PR of a non-web repository', () => {

@@ -69,7 +69,9 @@ export function readEvent(path: string | undefined): EventPayload {
     // JSON null or a list is no payload: read as one without its object.
     return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : {}
   } catch (error) {
-    core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`, {
+      title: 'Event payload not read'
+    })
     return {}
   }
 }
@@ -218,5 +220,10 @@ export async function findPullRequest(
     draft.defaults.prNumber = { value: String(pr), source: 'GitHub API' }
   } else {
     core.info(clean(`GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)}.`, []))
+    // Not a bad input (none was given): the commit was pushed without a pull request, so there is nothing to blame.
+    if (input) {
+      const message = `GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)} (pushed without one), so this incident has no change to blame and nothing was sent. Set ${input} to the pull request whose change caused it (44, #44 or its URL).`
+      draft.problems = [...(draft.problems ?? []), { field: 'pr-number', message: clean(message, []) }]
+    }
   }
 }

@@ -254,7 +254,8 @@ export class Filer {
   private threadNumber(item: { built: Built; thread?: number }, tell = false): number | undefined {
     const thread = threadOf(item.built.payload, item.thread, this.filing.ownRepoUrl)
     if ('none' in thread) {
-      if (tell && !this.filing.quiet) core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []))
+      if (tell && !this.filing.quiet)
+        core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []), { title: 'No record comment' })
       return undefined
     }
     return thread.number
@@ -319,7 +320,7 @@ export class Filer {
   private noComment(thread: number, error: unknown): undefined {
     const message = `Could not leave the comment on #${thread} (${clean((error as Error).message, [])}); the ledger holds the record, so nothing is filed twice.`
     if (this.commentWarned) core.info(message)
-    else core.warning(message)
+    else core.warning(message, { title: 'Record comment not left' })
     this.commentWarned = true
     return undefined
   }

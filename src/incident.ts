@@ -41,10 +41,14 @@ export function buildIncident(settings: Settings, defaults: Defaults, now: Date)
   }
   const incident = parseAll(payloadSchema(now), draft, key => INPUT_OF_FIELD[key as keyof Incident] ?? key)
   if (draft.description && draft.description.length > FIELD_LIMIT) {
-    core.warning(`description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`)
+    core.warning(`description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`, {
+      title: 'Description cut to fit'
+    })
   }
   if (!(SEVERITIES as readonly string[]).includes(incident.severity)) {
-    core.notice(clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []))
+    core.notice(clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []), {
+      title: 'Severity sent as given'
+    })
   }
   const payload = {
     ...incident,

@@ -7,7 +7,7 @@ import { GitHubApi } from './github-api.js'
 import { fileLive } from './live.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
-import { writeProblems } from './report.js'
+import { summariesWritten, writeFailure, writeProblems } from './report.js'
 import { InputError, parseAll, Settings, settingsSchema } from './schema.js'
 import { Stop } from './stop.js'
 
@@ -32,6 +32,9 @@ function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
   }
 }
 
+/** The input a problem names ("Input 'severity' …"). */
+const inputOf = (problem: string) => /^Input '([^']+)'/.exec(problem)?.[1]
+
 /** Runs the action; every failure ends in one setFailed (or a warning when fail-on-error is false). */
 export async function run(): Promise<void> {
   const now = new Date()
@@ -40,6 +43,7 @@ export async function run(): Promise<void> {
   // The token as sent: a pasted scheme word removed, so the bare token is hidden too.
   let apiToken: string | undefined
   const stop = new Stop().listen()
+  const summaries = summariesWritten()
   try {
     const env = runEnv()
     const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
@@ -56,15 +60,18 @@ export async function run(): Promise<void> {
     const secrets = [raw['api-token'], apiToken, raw['deployment-api-token'], raw['github-token']]
     if (error instanceof InputError) {
       const problems = error.problems.map(p => clean(p, secrets, 1000))
-      for (const problem of problems) core.error(problem)
-      const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid; nothing was sent to Hivel`
+      for (const problem of problems) core.error(problem, { title: `Invalid input ${inputOf(problem) ?? ''}`.trim() })
+      const names = [...new Set(problems.map(inputOf).filter(Boolean))]
+      const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid${names.length ? ` (${names.join(', ')})` : ''}; nothing was sent to Hivel`
       await writeProblems(title, problems)
-      core.setFailed(`${title} (see above).`)
+      core.setFailed(`${title}.`)
       return
     }
     const message = clean(error instanceof Error ? error.message : String(error), secrets, 4000)
+    // A failure before any summary (a refused look-up, an issue's misspelt severity) says why there too.
+    if (summariesWritten() === summaries) await writeFailure(message, failOnError)
     if (failOnError) core.setFailed(message)
-    else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`)
+    else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`, { title: 'Hivel step did not finish' })
   } finally {
     stop.dispose()
   }

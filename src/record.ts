@@ -72,7 +72,9 @@ export type Thread = { number: number } | { none: string }
 export function threadOf(payload: Payload, situationThread: number | undefined, ownRepoUrl: string): Thread {
   if (situationThread) return { number: situationThread }
   if (payload.repo_url.toLowerCase() === ownRepoUrl.toLowerCase()) return { number: Number(payload.pr_number) }
-  return { none: `the pull request it blames is in ${payload.repo_url}, not this repository` }
+  return {
+    none: `the pull request it blames is in ${payload.repo_url}, not this repository, and the job's token comments only on this repository's threads (the ledger, when record is true, still keeps it from being filed twice)`
+  }
 }
 
 /**

@@ -28,21 +28,26 @@ export function guard(what: string, write: () => void): void {
   try {
     write()
   } catch (error) {
-    core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`, { title: `Could not ${what}` })
   }
 }
 
 // Outside a runner (a local run) there is no summary file to write.
 const hasSummary = () => !!process.env.GITHUB_STEP_SUMMARY
 
+/** Summaries written so far: a run that fails before writing one gets one that says why. */
+let summaries = 0
+export const summariesWritten = (): number => summaries
+
 /** Writes the job summary; a summary that cannot be written is a warning, never a failed step. */
 export async function writeMarkdown(markdown: string): Promise<void> {
   if (!hasSummary()) return
+  summaries++
   try {
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
     core.summary.emptyBuffer()
-    core.warning(`Could not write the job summary: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not write the job summary: ${clean((error as Error).message, [])}`, { title: 'Job summary not written' })
   }
 }
 
@@ -54,6 +59,12 @@ export async function writeSkipped(reason: string): Promise<void> {
 /** The job summary of bad input: every problem, as the log lists them. */
 export async function writeProblems(title: string, problems: string[]): Promise<void> {
   await writeMarkdown([`### ${escapeCell(title)}`, '', ...problems.map(p => `- ${escapeCell(p)}`)].join('\n'))
+}
+
+/** The job summary of a run that failed before it could report anything else: why, as the log says it. */
+export async function writeFailure(message: string, failOnError: boolean): Promise<void> {
+  const title = failOnError ? 'The Hivel step failed' : 'The Hivel step did not finish (fail-on-error is false, so it succeeds)'
+  await writeMarkdown([`### ${title}`, '', `> [!CAUTION]\n> ${escapeCell(message)}`].join('\n'))
 }
 
 const idOf = (o: Outcome) => escapeCell('incidentId' in o ? o.incidentId : '')
@@ -75,10 +86,10 @@ const FATES: Record<Outcome['status'], (o: Outcome) => string> = {
   filed: o => `filed as **${idOf(o)}**`,
   'already filed': o => `already filed as **${idOf(o)}**`,
   'in progress': () => 'being sent by another run',
-  unsure: () => 'perhaps filed (see the warning below)',
-  'not recorded': o => `filed as **${idOf(o)}** but not recorded (see the warning below)`,
-  'not sent': () => 'not sent (see the warning below)',
-  failed: () => 'not filed (see the warning below)'
+  unsure: () => 'perhaps filed (see why below)',
+  'not recorded': o => `filed as **${idOf(o)}** but not recorded (see why below)`,
+  'not sent': () => 'not sent (see why below)',
+  failed: () => 'not filed (see why below)'
 }
 
 /** The pull request blamed, linked when the repository is a web address. */

@@ -1,0 +1,142 @@
+/**
+ * What a person reads when something goes wrong (issue 21, items 7–9 and 12): permissions as lines to
+ * paste, log groups and titled annotations, and a job summary that says why for every failure.
+ * run() in-process against the history stand-in, with @actions/core mocked.
+ */
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setEvent, TOKEN } from '../__fixtures__/action.js'
+import * as core from '../__fixtures__/core.js'
+import { REPO } from '../__fixtures__/github.js'
+import { History, useStandIns } from '../__fixtures__/history.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+
+const dir = mkdtempSync(join(tmpdir(), 'messages-'))
+const saved = { ...process.env }
+const data: History = { comments: {} }
+const stand = useStandIns(data)
+const SHA = 'a'.repeat(40)
+const REFUSED: [number, unknown] = [403, { message: 'Resource not accessible by integration' }]
+
+beforeEach(() => {
+  core.reset()
+  process.env = { ...saved, GITHUB_API_URL: stand.github.url }
+  Object.assign(process.env, {
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: SHA,
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_RUN_ID: '77',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_STEP_SUMMARY: join(dir, 'summary')
+  })
+  writeFileSync(join(dir, 'summary'), '')
+  Object.assign(core.inputs, {
+    'api-token': TOKEN,
+    'base-url': stand.hivel.url,
+    'github-token': 'ghs_t',
+    severity: 'high',
+    'max-attempts': '1'
+  })
+  setEvent(dir, 'workflow_dispatch', {})
+})
+
+const summary = () => core.written.join('')
+const annotations = () => [...core.error.mock.calls, ...core.warning.mock.calls, ...core.notice.mock.calls]
+const failure = () => String(core.setFailed.mock.calls[0]?.[0] ?? '')
+const issueEvent = (body: string) => ({
+  action: 'closed',
+  issue: {
+    number: 12,
+    html_url: `https://github.com/${REPO}/issues/12`,
+    title: 'Checkout down',
+    body,
+    created_at: '2026-11-26T10:00:00Z',
+    closed_at: '2026-11-26T11:00:00Z',
+    labels: [{ name: 'incident' }]
+  }
+})
+
+describe('item 9: the job summary says why for every failure', () => {
+  it('when the jobs list is refused (403)', async () => {
+    data.refuse = { [`/repos/${REPO}/actions/runs/77/attempts/1/jobs`]: REFUSED }
+    Object.assign(core.inputs, { 'pr-number': '5', record: 'false' })
+    await run()
+    expect(failure()).toMatch(/^Could not list the jobs of run 77: GitHub answered 403/)
+    expect(summary()).toMatch(/^### The Hivel step failed\n\n> \[!CAUTION\]\n> Could not list the jobs of run 77: GitHub answered 403/)
+    expect(stand.hivel.requests).toHaveLength(0)
+  })
+
+  it('when an issue body names a misspelt severity', async () => {
+    setEvent(dir, 'issues', issueEvent('Severity: hgih\n\nCaused by #5'))
+    Object.assign(core.inputs, { severity: '', record: 'false' })
+    await run()
+    expect(failure()).toMatch(/issues\/12: .*hgih/)
+    expect(summary()).toContain('### The Hivel step failed')
+    expect(summary()).toMatch(/hgih.*Fix the label or the Severity line, or set severity/)
+  })
+
+  it('when the delivery fails with fail-on-error: true: the sentence points to the reason below it, which is there', async () => {
+    stand.answer = (_req, res) => void res.writeHead(400).end('{"message":"bad severity"}')
+    Object.assign(core.inputs, { 'pr-number': '5', 'reported-time': '2026-11-26T10:00:00Z', record: 'false' })
+    await run()
+    expect(failure()).toContain('HTTP 400')
+    const text = summary()
+    expect(text).toContain('not filed (see why below)')
+    expect(text).not.toContain('see the warning below')
+    expect(text.slice(text.indexOf('see why below'))).toMatch(/> \[!WARNING\]\n> .*HTTP 400/)
+  })
+
+  it('when fail-on-error is false, the summary says why as well', async () => {
+    data.refuse = { [`/repos/${REPO}/actions/runs/77/attempts/1/jobs`]: REFUSED }
+    Object.assign(core.inputs, { 'pr-number': '5', record: 'false', 'fail-on-error': 'false' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(summary()).toMatch(
+      /^### The Hivel step did not finish \(fail-on-error is false, so it succeeds\)\n\n> \[!CAUTION\]\n> Could not list/
+    )
+  })
+})
+
+describe('item 8: annotations stand on their own', () => {
+  it('an invalid input is an error titled with the input, and the failure names the inputs, not "see above"', async () => {
+    Object.assign(core.inputs, { severity: 'x'.repeat(256), 'pr-number': 'nope' })
+    await run()
+    expect(core.error.mock.calls.map(([, props]) => props?.title)).toEqual(['Invalid input severity', 'Invalid input pr-number'])
+    expect(failure()).toBe('2 inputs are invalid (severity, pr-number); nothing was sent to Hivel.')
+    for (const [text] of annotations()) expect(String(text)).not.toMatch(/see above/i)
+  })
+})
+
+describe('item 12: messages that say what happened', () => {
+  it('a commit without a pull request is no invalid input: it says GitHub lists none, and what to set', async () => {
+    data.pulls = {}
+    Object.assign(core.inputs, { 'reported-time': '2026-11-26T10:00:00Z', record: 'false' })
+    await run()
+    expect(failure()).toBe(
+      'GitHub lists no pull request for commit aaaaaaa (pushed without one), so this incident has no change to blame and nothing was sent. Set pr-number to the pull request whose change caused it (44, #44 or its URL).'
+    )
+    expect(failure()).not.toMatch(/input is invalid/i)
+    expect(core.error).not.toHaveBeenCalled()
+    expect(stand.hivel.requests).toHaveLength(0)
+  })
+
+  it('a pr-number URL of another repository says that repo_url follows it, and why no comment is left', async () => {
+    Object.assign(core.inputs, { 'pr-number': 'https://github.com/acme/payments/pull/5', 'reported-time': '2026-11-26T10:00:00Z' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.notice).toHaveBeenCalledWith(
+      `pr-number is a pull request of https://github.com/acme/payments, so repo_url follows it: Hivel counts the incident against https://github.com/acme/payments, not ${REPO}. Set repo-url to choose otherwise.`,
+      { title: 'repo_url follows pr-number' }
+    )
+    expect(core.notice).toHaveBeenCalledWith(
+      expect.stringMatching(/not this repository, and the job's token comments only on this repository's threads/),
+      core.titled
+    )
+    expect(JSON.parse(String(core.outputs().payload)).repo_url).toBe('https://github.com/acme/payments')
+  })
+})
