@@ -140,3 +140,53 @@ describe('item 12: messages that say what happened', () => {
     expect(JSON.parse(String(core.outputs().payload)).repo_url).toBe('https://github.com/acme/payments')
   })
 })
+
+describe('item 7: permissions as lines to paste, all at once, read where read is enough', () => {
+  const refusedWarnings = () => core.warning.mock.calls.filter(([text]) => String(text).startsWith('GitHub refused github-token'))
+
+  it('names every permission a run was refused in one warning and one summary block, not one per run', async () => {
+    data.refuse = {
+      [`/repos/${REPO}/actions/runs/77/attempts/1/jobs`]: REFUSED,
+      [`/repos/${REPO}/commits/${SHA}/pulls`]: REFUSED,
+      [`/repos/${REPO}/git/ref/hivel/incidents`]: REFUSED
+    }
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(refusedWarnings()).toEqual([
+      [
+        'GitHub refused github-token these 3 permissions. Add to the job (a permissions: block grants nothing it does not list; for a personal access token, grant them to the token):\npermissions:\n  actions: read\n  contents: write\n  pull-requests: read',
+        { title: 'Missing permissions: actions: read, contents: write, pull-requests: read' }
+      ]
+    ])
+    expect(summary()).toContain(
+      '#### Permissions to add\n\nGitHub refused github-token these 3 permissions; add them to the job and run it again:\n\n```yaml\npermissions:\n  actions: read\n  contents: write\n  pull-requests: read\n```'
+    )
+    expect(stand.hivel.requests).toHaveLength(0)
+  })
+
+  it('asks only contents: read of a dry run, which reads the ledger and writes nothing', async () => {
+    data.refuse = { [`/repos/${REPO}/git/ref/hivel/incidents`]: REFUSED }
+    Object.assign(core.inputs, { 'pr-number': '5', 'reported-time': '2026-11-26T10:00:00Z', 'dry-run': 'true' })
+    await run()
+    expect(failure()).toContain("add `contents: read` to the job's `permissions:`")
+    expect(refusedWarnings()[0][1]).toEqual({ title: 'Missing permission: contents: read' })
+  })
+
+  it.each([
+    ['an issue', () => setEvent(dir, 'issues', issueEvent('Severity: high\n\nCaused by #5')), 12, 'issues: write'],
+    [
+      'a pull request',
+      () => Object.assign(core.inputs, { 'pr-number': '5', 'reported-time': '2026-11-26T10:00:00Z' }),
+      5,
+      'pull-requests: write'
+    ]
+  ])('names the one permission the thread of %s needs', async (_kind, arrange, thread, permission) => {
+    arrange()
+    Object.assign(core.inputs, { severity: 'high' })
+    data.refuse = { [`/repos/${REPO}/issues/${thread}/comments`]: REFUSED }
+    await run()
+    expect(failure()).toContain(`Add \`${permission}\` to the job's \`permissions:\``)
+    expect(failure()).not.toMatch(/ or (issues|pull-requests): write/)
+    expect(refusedWarnings()[0][1]).toEqual({ title: `Missing permission: ${permission}` })
+  })
+})

@@ -151,14 +151,30 @@ export async function resolveDraft(
     providerId: env.repository && env.runId ? { value: `${env.repository}/actions/runs/${env.runId}`, source: 'run' } : undefined
   }
   const draft = layOver(found, base)
-  const lookUps = async () => {
-    const d = draft.defaults
-    const needsStart = !settings['reported-time'] && !d.reportedTime
-    if (needsStart || (!settings.description && !d.description)) await fromRunJobs(d, api, env, needsStart)
-    if (!settings['pr-number']) await findPullRequest(draft, api)
-  }
-  await Promise.all([lookUps(), alongside(draft)])
+  const d = draft.defaults
+  const needsStart = !settings['reported-time'] && !d.reportedTime
+  const lookUps = () =>
+    every([
+      async () => {
+        if (needsStart || (!settings.description && !d.description)) await fromRunJobs(d, api, env, needsStart)
+      },
+      async () => {
+        if (!settings['pr-number']) await findPullRequest(draft, api)
+      }
+    ])
+  const [looked, beside] = await Promise.allSettled([lookUps(), alongside(draft)])
+  for (const result of [looked, beside]) if (result.status === 'rejected') throw result.reason
   return draft
+}
+
+/**
+ * Makes each look-up even when one before it failed, so that one run meets every permission it
+ * lacks (and names them all at once); then throws the first failure.
+ */
+async function every(steps: (() => Promise<void>)[]): Promise<void> {
+  const failures: unknown[] = []
+  for (const step of steps) await step().catch((error: unknown) => failures.push(error))
+  if (failures.length) throw failures[0]
 }
 
 /**

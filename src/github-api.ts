@@ -156,6 +156,12 @@ export function explainStatus(status: number, headers: http.IncomingHttpHeaders,
   return `GitHub answered ${status} ${said}`
 }
 
+/** A 403 that says a permission is missing: not a spent rate limit, not a locked conversation. */
+function refusal(status: number, headers: http.IncomingHttpHeaders, body: string): boolean {
+  const said = githubMessage(body) ?? ''
+  return status === 403 && headers['x-ratelimit-remaining'] !== '0' && !/\blocked\b|rate limit/i.test(said)
+}
+
 function githubMessage(body: string): string | undefined {
   try {
     const message = (JSON.parse(body) as { message?: unknown } | null)?.message
@@ -226,6 +232,8 @@ export class GitHubApi {
   /** The last rate-limit state GitHub reported. */
   private remaining?: number
   private resetAt?: number
+  /** The permissions GitHub refused in this run (403), to be named together at its end. */
+  readonly refused = new Set<string>()
   /** Requests made, for the log, the summary and the bench; and by kind. */
   requests = 0
   readonly requestsByKind: Record<string, number> = {}
@@ -342,6 +350,7 @@ export class GitHubApi {
             attempt--
             continue
           }
+          if (purpose.permission && refusal(status, headers, text)) this.refused.add(purpose.permission)
           const error = fail(explainStatus(status, headers, text, purpose.permission), status)
           // 5xx: GitHub did not do it, or may have; a read is safe to ask again, a write only when not processed.
           if (status < 500 || (!read && !NOT_PROCESSED_STATUSES.has(status))) throw error
@@ -663,11 +672,11 @@ export class GitHubApi {
     return commits.map(c => c.commit.message)
   }
 
-  /** The comments of an issue or pull request, oldest first. */
-  comments(number: number): AsyncGenerator<Comment> {
+  /** The comments of an issue or pull request, oldest first; permission: the one the thread needs (see threadPermission). */
+  comments(number: number, permission: string): AsyncGenerator<Comment> {
     return this.list<Comment>(
       `${this.repoPath}/issues/${number}/comments`,
-      { what: `read the comments of #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comments' },
+      { what: `read the comments of #${number}`, permission, kind: 'comments' },
       {}
     )
   }
@@ -681,13 +690,13 @@ export class GitHubApi {
     )
   }
 
-  /** Adds a comment to an issue or pull request; its link. */
-  async comment(number: number, body: string): Promise<string> {
+  /** Adds a comment to an issue or pull request; its link. permission: the one the thread needs. */
+  async comment(number: number, body: string, permission: string): Promise<string> {
     return (
       await this.json<{ html_url: string }>(
         'POST',
         `${this.repoPath}/issues/${number}/comments`,
-        { what: `comment on #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comment' },
+        { what: `comment on #${number}`, permission, kind: 'comment' },
         { body: { body } }
       )
     ).html_url
@@ -702,9 +711,9 @@ export class GitHubApi {
     return this.me
   }
 
-  /** The ledger's commit and text; undefined when the ledger does not exist yet. */
-  async readLedger(): Promise<{ commit: string; text: string } | undefined> {
-    const purpose = { what: `read ${LEDGER_REF}`, permission: 'contents: read', kind: 'ledger' }
+  /** The ledger's commit and text; undefined when the ledger does not exist yet. permission: the one to name if refused. */
+  async readLedger(permission: string): Promise<{ commit: string; text: string } | undefined> {
+    const purpose = { what: `read ${LEDGER_REF}`, permission, kind: 'ledger' }
     const ref = await this.request('GET', `${this.repoPath}/git/ref/${LEDGER_REF.slice(5)}`, purpose, { accept: [404] })
     // Only a 404 says there is no ledger: any other answer without a commit is a failure, not "none".
     if (ref.status === 404) return undefined

@@ -9,7 +9,7 @@ import { buildIncident, Built } from './incident.js'
 import { clean } from './redact.js'
 import { guard, setOutputs, writeDeploymentSummary, writeSkipped, writeSummary } from './report.js'
 import type { Settings } from './schema.js'
-import { ContextError, Draft, isSkip, Skip } from './situations/draft.js'
+import { ContextError, Draft, isSkip, Skip, Thread } from './situations/draft.js'
 
 /** The problems a draft still has once the inputs are laid over it, as one message; undefined when none. */
 export function remainingProblems(draft: Draft, settings: Settings): string | undefined {
@@ -72,7 +72,7 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
   // Every record is built and checked before anything is sent: bad input sends nothing.
   const sendsDeployment = !!deployment && !isSkip(deployment)
   if (sendsDeployment) items.push({ deployment: buildDeployment(settings, deployment, now) })
-  let incident: { built: Built; thread?: number } | undefined
+  let incident: { built: Built; thread?: Thread } | undefined
   if (draft && !isSkip(draft)) {
     const problems = remainingProblems(draft, settings)
     if (problems) throw new ContextError(problems)

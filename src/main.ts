@@ -5,6 +5,7 @@ import { RunEnv, runEnv } from './context.js'
 import type { Filing } from './filing.js'
 import { GitHubApi } from './github-api.js'
 import { fileLive } from './live.js'
+import { reportPermissions } from './permissions.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
 import { summariesWritten, writeFailure, writeProblems } from './report.js'
@@ -44,13 +45,14 @@ export async function run(): Promise<void> {
   let apiToken: string | undefined
   const stop = new Stop().listen()
   const summaries = summariesWritten()
+  let api: GitHubApi | undefined
   try {
     const env = runEnv()
     const settings = parseAll(settingsSchema(now, env.serverUrl, env.eventName), raw)
     failOnError = settings['fail-on-error']
     apiToken = settings['api-token']
     const [owner = '', repo = ''] = env.repository.split('/')
-    const api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
+    api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
       maxWaitSeconds: settings['rate-limit-wait-seconds']
     })
     const filing = filingOf(settings, env, stop)
@@ -74,5 +76,7 @@ export async function run(): Promise<void> {
     else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`, { title: 'Hivel step did not finish' })
   } finally {
     stop.dispose()
+    // After the failure's own summary: every permission the run was refused, at once.
+    if (api) await reportPermissions(api.refused)
   }
 }
