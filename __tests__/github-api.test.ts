@@ -288,7 +288,9 @@ describe('github-api.ts: a transient failure is asked again', () => {
 
   it('a comment whose connection drops after it was sent is not asked again: GitHub may have it', async () => {
     scripted[`${R}/issues/12/comments`] = ['reset', [201, { id: 1, html_url: 'u' }]]
-    await expect(client().comment(12, 'Filed', 'issues: write')).rejects.toThrow(/^Could not comment on #12: the GitHub API could not be reached/)
+    await expect(client().comment(12, 'Filed', 'issues: write')).rejects.toThrow(
+      /^Could not comment on #12: the GitHub API could not be reached/
+    )
     expect(server.requests).toHaveLength(1)
   })
 })
@@ -480,7 +482,9 @@ describe('github-api.ts: an answer that is not what GitHub sends is an error, ne
   it('a ledger ref without a commit, or a ledger file that is not text', async () => {
     const ref = `${R}/git/ref/hivel/incidents`
     scripted[ref] = [[200, { object: { sha: 'not-a-sha' } }]]
-    await expect(client().readLedger('contents: write')).rejects.toThrow('Could not read refs/hivel/incidents: the GitHub API did not answer its commit')
+    await expect(client().readLedger('contents: write')).rejects.toThrow(
+      'Could not read refs/hivel/incidents: the GitHub API did not answer its commit'
+    )
     const sha = 'a'.repeat(40)
     scripted[ref] = [[200, { object: { sha } }]]
     scripted[`${R}/contents/incidents.json`] = [[404, { message: 'Not Found' }]]
