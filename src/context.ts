@@ -155,12 +155,8 @@ export async function resolveDraft(
   const needsStart = !settings['reported-time'] && !d.reportedTime
   const lookUps = () =>
     every([
-      async () => {
-        if (needsStart || (!settings.description && !d.description)) await fromRunJobs(d, api, env, needsStart)
-      },
-      async () => {
-        if (!settings['pr-number']) await findPullRequest(draft, api)
-      }
+      ...(needsStart || (!settings.description && !d.description) ? [() => fromRunJobs(d, api, env, needsStart)] : []),
+      ...(settings['pr-number'] ? [] : [() => findPullRequest(draft, api)])
     ])
   const [looked, beside] = await Promise.allSettled([lookUps(), alongside(draft)])
   for (const result of [looked, beside]) if (result.status === 'rejected') throw result.reason
