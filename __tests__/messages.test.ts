@@ -190,3 +190,94 @@ describe('item 7: permissions as lines to paste, all at once, read where read is
     expect(refusedWarnings()[0][1]).toEqual({ title: `Missing permission: ${permission}` })
   })
 })
+
+/** The log as folded groups: each group's title and its lines, in the order they were printed; lines outside any under ''. */
+function logGroups(): [string, string[]][] {
+  const calls = [
+    ...core.startGroup.mock.calls.map((c, i) => ({ at: core.startGroup.mock.invocationCallOrder[i], open: String(c[0]) })),
+    ...core.endGroup.mock.invocationCallOrder.map(at => ({ at, close: true })),
+    ...core.info.mock.calls.map((c, i) => ({ at: core.info.mock.invocationCallOrder[i], line: String(c[0]) }))
+  ].sort((a, b) => a.at - b.at)
+  const groups: [string, string[]][] = []
+  let current: [string, string[]] | undefined
+  for (const call of calls) {
+    if ('open' in call) groups.push((current = [call.open, []]))
+    else if ('close' in call) current = undefined
+    else if ('line' in call) (current ?? (groups.push((current = ['', []])), current))[1].push(call.line)
+  }
+  return groups
+}
+
+describe('item 8: log groups for the request, each look-up and each backfill incident', () => {
+  it('folds the request to Hivel and each GitHub look-up in its own group', async () => {
+    data.jobs = {
+      '77/1': [
+        {
+          name: 'deploy',
+          status: 'completed',
+          conclusion: 'failure',
+          started_at: '2026-11-26T09:50:00Z',
+          completed_at: '2026-11-26T10:00:00Z'
+        }
+      ]
+    }
+    data.pulls = { [SHA]: 5 }
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const groups = new Map(logGroups())
+    expect([...groups.keys()].sort()).toEqual([
+      'GitHub API: the jobs of run 77',
+      'GitHub API: the ledger of filed incidents',
+      'GitHub API: the pull request of commit aaaaaaa',
+      'Hivel: sending the incident run 77'
+    ])
+    expect(groups.get('GitHub API: the pull request of commit aaaaaaa')).toEqual([
+      'Pull request #5 is the one commit aaaaaaa belongs to (GitHub API).'
+    ])
+    expect(groups.get('GitHub API: the jobs of run 77')).toEqual([
+      "The incident began when job 'deploy' failed at 2026-11-26T10:00:00Z (GitHub API)."
+    ])
+    expect(groups.get('Hivel: sending the incident run 77')).toEqual([
+      expect.stringMatching(/^Sending the incident to http:\/\/127\.0\.0\.1:\d+\/api\/hooks\/v1\/incident: /),
+      'Attempt 1 of 1: HTTP 200, incident incident-1',
+      'Hivel filed incident incident-1'
+    ])
+    expect(core.startGroup).toHaveBeenCalledTimes(core.endGroup.mock.calls.length)
+  })
+
+  it('in a backfill, groups each incident and names it on every line and annotation', async () => {
+    const issue = (number: number, more: object = {}) => ({
+      number,
+      html_url: `https://github.com/${REPO}/issues/${number}`,
+      title: `Incident ${number}`,
+      body: 'Caused by #41',
+      created_at: '2026-10-01T00:00:00Z',
+      closed_at: '2026-10-02T10:00:00Z',
+      comments: 0,
+      labels: [{ name: 'incident' }, { name: 'sev2' }],
+      ...more
+    })
+    data.issues = [issue(3), issue(1, { title: 'x'.repeat(300) })]
+    Object.assign(core.inputs, {
+      'backfill-since': '2026-09-01',
+      'backfill-until': '2026-11-27T00:00:00Z',
+      'backfill-reverts': 'false',
+      severity: ''
+    })
+    await run()
+    const groups = logGroups().filter(([title]) => title)
+    expect(groups.map(([title]) => title).sort()).toEqual([
+      'GitHub API: the ledger of filed incidents',
+      'Hivel: sending the incident issue #1',
+      'Hivel: sending the incident issue #3'
+    ])
+    for (const [title, lines] of groups.filter(([t]) => t.startsWith('Hivel'))) {
+      const name = title.replace('Hivel: sending the incident ', '')
+      expect(lines.length).toBeGreaterThan(0)
+      for (const line of lines) expect(line.startsWith(`${name}: `)).toBe(true)
+    }
+    expect(core.warning).toHaveBeenCalledWith('issue #1: description is 300 characters long; Hivel accepts 255, so it was cut to fit.', {
+      title: 'Description cut to fit'
+    })
+  })
+})

@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import type { Deployment, DeploymentStatus, GitHubApi, Issue, Pull, Run } from './github-api.js'
 import { EVENT_OBJECTS, isIncidentEvent } from './events.js'
+import * as log from './log.js'
 import { clean } from './redact.js'
 import type { Settings } from './schema.js'
 import type { DeploymentDraft } from './deployment.js'
@@ -142,7 +143,7 @@ export async function resolveDraft(
   alongside: (draft: Draft) => Promise<void> = () => Promise.resolve(),
   event: EventPayload = readEventOf(env)
 ): Promise<Draft | Skip> {
-  const found = await situation(event, settings, env, api)
+  const found = await log.group("GitHub API: the event's history", () => situation(event, settings, env, api))
   if (isSkip(found)) return found
   const base: Defaults = {
     resolutionTime: { value: now, source: 'default' },
@@ -155,7 +156,9 @@ export async function resolveDraft(
   const needsStart = !settings['reported-time'] && !d.reportedTime
   const lookUps = () =>
     every([
-      ...(needsStart || (!settings.description && !d.description) ? [() => fromRunJobs(d, api, env, needsStart)] : []),
+      ...(needsStart || (!settings.description && !d.description)
+        ? [() => log.group(`GitHub API: the jobs of run ${env.runId}`, () => fromRunJobs(d, api, env, needsStart))]
+        : []),
       ...(settings['pr-number'] ? [] : [() => findPullRequest(draft, api)])
     ])
   const [looked, beside] = await Promise.allSettled([lookUps(), alongside(draft)])
@@ -193,7 +196,8 @@ export async function resolveDeployment(
     // The environment as the incident reads it: the status names it when the deployment does not.
     const deployment = { ...event.deployment, environment: event.deployment.environment || event.deployment_status.environment || '' }
     found = statusDeployment({ deployment, status: event.deployment_status }, where)
-  } else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
+  } else if (!isIncidentEvent(env.eventName))
+    found = await log.group(`GitHub API: the jobs of run ${env.runId}`, () => thisRunDeployment(api, env, settings['deploy-jobs'], now))
   return found && !isSkip(found) ? withPullRequest(found, api) : found
 }
 
@@ -224,17 +228,28 @@ export async function findPullRequest(
   /** The input that would make the look-up unnecessary, named on failure (none in a backfill). */
   input: string | undefined = 'pr-number'
 ): Promise<void> {
-  if (draft.defaults.prNumber || !draft.prSha) return
-  const found = api.pullRequestForCommit(draft.prSha)
+  const sha = draft.prSha
+  if (draft.defaults.prNumber || !sha) return
+  await log.group(`GitHub API: the pull request of commit ${sha.slice(0, 7)}`, () => lookUpPullRequest(draft, sha, api, input))
+}
+
+/** findPullRequest's look-up, in its log group. */
+async function lookUpPullRequest(
+  draft: Draft,
+  sha: string,
+  api: Pick<GitHubApi, 'pullRequestForCommit'>,
+  input: string | undefined
+): Promise<void> {
+  const found = api.pullRequestForCommit(sha)
   const pr = await (input ? found.catch(orSet(input)) : found)
   if (pr) {
-    core.info(clean(`Pull request #${pr} is the one commit ${draft.prSha.slice(0, 7)} belongs to (GitHub API).`, []))
+    log.info(clean(`Pull request #${pr} is the one commit ${sha.slice(0, 7)} belongs to (GitHub API).`, []))
     draft.defaults.prNumber = { value: String(pr), source: 'GitHub API' }
   } else {
-    core.info(clean(`GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)}.`, []))
+    log.info(clean(`GitHub lists no pull request for commit ${sha.slice(0, 7)}.`, []))
     // Not a bad input (none was given): the commit was pushed without a pull request, so there is nothing to blame.
     if (input) {
-      const message = `GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)} (pushed without one), so this incident has no change to blame and nothing was sent. Set ${input} to the pull request whose change caused it (44, #44 or its URL).`
+      const message = `GitHub lists no pull request for commit ${sha.slice(0, 7)} (pushed without one), so this incident has no change to blame and nothing was sent. Set ${input} to the pull request whose change caused it (44, #44 or its URL).`
       draft.problems = [...(draft.problems ?? []), { field: 'pr-number', message: clean(message, []) }]
     }
   }

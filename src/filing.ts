@@ -3,7 +3,7 @@
  * those to send in one commit (with the confirmations of the batch before), posts them, and leaves
  * their confirmations for the next commit. Shared by a live event (a batch of one) and a backfill.
  */
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { randomUUID } from 'node:crypto'
 import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
 import type { DeploymentPayload } from './deployment.js'
@@ -93,7 +93,8 @@ export class Filer {
       now: () => new Date(),
       sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms))
     }
-    return new Filer(filing, await Ledger.open(api, writer, filing.dryRun), new CommentRecords(api))
+    const ledger = await log.group('GitHub API: the ledger of filed incidents', () => Ledger.open(api, writer, filing.dryRun))
+    return new Filer(filing, ledger, new CommentRecords(api))
   }
 
   /**
@@ -117,7 +118,7 @@ export class Filer {
       }
     }
     if (filing.dryRun) {
-      for (const i of send) outcomes[i] = this.dryRun(items[i], () => onFiled(i, ''))
+      for (const i of send) outcomes[i] = await this.dryRun(items[i], () => onFiled(i, ''))
       return outcomes
     }
     if (filing.stop.reason) {
@@ -258,20 +259,30 @@ export class Filer {
     const thread = threadOf(item.built.payload, item.thread, this.filing.ownRepoUrl)
     if ('none' in thread) {
       if (tell && !this.filing.quiet)
-        core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []), { title: 'No record comment' })
+        log.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []), 'No record comment')
       return undefined
     }
     return thread
   }
 
-  private dryRun(item: Item, onFiled: () => void): Outcome {
+  private async dryRun(item: Item, onFiled: () => void): Promise<Outcome> {
+    await log.group(`Hivel: the ${kindOf(item).name} request (dry run)`, () => Promise.resolve(this.logRequest(item)), this.nameOf(item))
+    onFiled()
+    return { status: 'dry run' }
+  }
+
+  /** What a dry run would send. */
+  private logRequest(item: Item): void {
     const headers = Object.keys(authHeaders('', this.deliveryOf(item).authHeader)).map(h => `${h}: ***`)
     const url = `${this.filing.delivery.baseUrl}${kindOf(item).path}`
     this.log(
       `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(payloadOf(item), null, 2)}`
     )
-    onFiled()
-    return { status: 'dry run' }
+  }
+
+  /** What a record's log lines begin with in a backfill, where many are filed at once: "issue #12". */
+  private nameOf(item: Item): string | undefined {
+    return this.filing.quiet ? log.recordName(idOf(item)) : undefined
   }
 
   /** How a record is sent: a deployment with its own key, in the one header Hivel's deployment API reads. */
@@ -281,12 +292,17 @@ export class Filer {
   }
 
   private log(message: string): void {
-    if (this.filing.quiet) core.debug(message)
-    else core.info(message)
+    if (this.filing.quiet) log.debug(message)
+    else log.info(message)
   }
 
-  /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger. */
-  private async send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
+  /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger: in a log group. */
+  private send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
+    const title = `Hivel: sending the ${kindOf(item).name} ${log.recordName(idOf(item))}`
+    return log.group(title, () => this.sendNow(item, onFiled), this.nameOf(item))
+  }
+
+  private async sendNow(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
     const { filing, ledger, comments } = this
     const kind = kindOf(item)
     const payload = payloadOf(item)
@@ -322,8 +338,8 @@ export class Filer {
   /** A comment that cannot be left (a locked thread, a missing permission) loses nothing: the ledger has the record. */
   private noComment(thread: Thread, error: unknown): undefined {
     const message = `Could not leave the comment on #${thread.number} (${clean((error as Error).message, [])}); the ledger holds the record, so nothing is filed twice.`
-    if (this.commentWarned) core.info(message)
-    else core.warning(message, { title: 'Record comment not left' })
+    if (this.commentWarned) log.info(message)
+    else log.warning(message, 'Record comment not left')
     this.commentWarned = true
     return undefined
   }

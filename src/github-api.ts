@@ -8,10 +8,10 @@
  * 100, a commit's pull requests are asked once, and every answer's x-ratelimit-* headers pace the next
  * request (waiting for the reset when it is near, stopping with RateLimitError when it is not).
  */
-import * as core from '@actions/core'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { agentFor, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
+import * as log from './log.js'
 import { clean } from './redact.js'
 
 /** The repository the run belongs to, from GITHUB_REPOSITORY. */
@@ -294,7 +294,7 @@ export class GitHubApi {
     }
     const read = method === 'GET'
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    core.debug(`GitHub API: ${purpose.what}`)
+    log.debug(`GitHub API: ${purpose.what}`)
     let secondary = 0
     let redirects = 0
     for (let attempt = 1; ; attempt++) {
@@ -345,7 +345,7 @@ export class GitHubApi {
         } else {
           const wait = this.secondaryWait(status, headers, text)
           if (wait !== undefined && secondary++ < SECONDARY_RETRIES) {
-            if (wait > 0) core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
+            if (wait > 0) log.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
             await this.pacing.sleep(wait)
             attempt--
             continue
@@ -369,7 +369,7 @@ export class GitHubApi {
       }
       if (attempt >= ATTEMPTS) throw new GitHubApiError(`${transient.message} (${ATTEMPTS} attempts)`, transient.status)
       const delay = this.pacing.random() * BACKOFF_BASE_MS * 2 ** (attempt - 1)
-      core.info(`${transient.message}; trying again in ${(delay / 1000).toFixed(1)} s.`)
+      log.info(`${transient.message}; trying again in ${(delay / 1000).toFixed(1)} s.`)
       await this.pacing.sleep(delay)
     }
   }
@@ -408,7 +408,7 @@ export class GitHubApi {
         `${why} until it resets at ${at}, later than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
       )
     }
-    core.info(`${why}; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
+    log.info(`${why}; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
     await this.pacing.sleep(wait)
     this.remaining = undefined
   }
