@@ -8,7 +8,7 @@ import { fileLive } from './live.js'
 import { reportPermissions } from './permissions.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
-import { summariesWritten, writeFailure, writeProblems } from './report.js'
+import { reportProblems, summariesWritten, writeFailure } from './report.js'
 import { InputError, parseAll, Settings, settingsSchema } from './schema.js'
 import { Stop } from './stop.js'
 
@@ -32,9 +32,6 @@ function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
     runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
   }
 }
-
-/** The input a problem names ("Input 'severity' …"). */
-const inputOf = (problem: string) => /^Input '([^']+)'/.exec(problem)?.[1]
 
 /** Runs the action; every failure ends in one setFailed (or a warning when fail-on-error is false). */
 export async function run(): Promise<void> {
@@ -61,12 +58,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     const secrets = [raw['api-token'], apiToken, raw['deployment-api-token'], raw['github-token']]
     if (error instanceof InputError) {
-      const problems = error.problems.map(p => clean(p, secrets, 1000))
-      for (const problem of problems) core.error(problem, { title: `Invalid input ${inputOf(problem) ?? ''}`.trim() })
-      const names = [...new Set(problems.map(inputOf).filter(Boolean))]
-      const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid${names.length ? ` (${names.join(', ')})` : ''}; nothing was sent to Hivel`
-      await writeProblems(title, problems)
-      core.setFailed(`${title}.`)
+      core.setFailed(`${await reportProblems(error.problems.map(p => clean(p, secrets, 1000)))}.`)
       return
     }
     const message = clean(error instanceof Error ? error.message : String(error), secrets, 4000)

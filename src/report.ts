@@ -56,9 +56,19 @@ export async function writeSkipped(reason: string): Promise<void> {
   await writeMarkdown(`### Hivel incident not filed\n\n${escapeCell(reason)}`)
 }
 
-/** The job summary of bad input: every problem, as the log lists them. */
-export async function writeProblems(title: string, problems: string[]): Promise<void> {
+/** The input a problem names ("Input 'severity' …"). */
+const inputOf = (problem: string) => /^Input '([^']+)'/.exec(problem)?.[1]
+
+/**
+ * Bad input: each problem as an error titled with its input, and the job summary listing them all.
+ * Returns the sentence the step fails with, which names the inputs ("2 inputs are invalid (severity, pr-number); …").
+ */
+export async function reportProblems(problems: string[]): Promise<string> {
+  for (const problem of problems) core.error(problem, { title: `Invalid input ${inputOf(problem) ?? ''}`.trim() })
+  const names = [...new Set(problems.map(inputOf).filter(Boolean))]
+  const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid${names.length ? ` (${names.join(', ')})` : ''}; nothing was sent to Hivel`
   await writeMarkdown([`### ${escapeCell(title)}`, '', ...problems.map(p => `- ${escapeCell(p)}`)].join('\n'))
+  return title
 }
 
 /** The job summary of a run that failed before it could report anything else: why, as the log says it. */
