@@ -55,7 +55,7 @@ const event = (name: string, payload: object) => setEvent(dir, name, payload)
 const outputs = core.outputs
 const sha = (id: number) => `${id}`.padStart(40, 'a')
 const sent = () => stand.hivel.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
-const failed = () => core.setFailed.mock.calls.map(([m]) => String(m))
+const failed = () => core.failures()
 const summary = () => core.written.join('\n')
 
 describe('deployments from a workflow_run of the deploy workflow', () => {
@@ -260,7 +260,8 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     expect(stand.hivel.requests).toEqual([])
     expect(core.error.mock.calls.map(([m]) => String(m))).toEqual([
       "Input 'environment' is 256 characters long; Hivel accepts at most 255",
-      "Input 'image' is 300 characters long; Hivel accepts at most 255"
+      "Input 'image' is 300 characters long; Hivel accepts at most 255",
+      '2 inputs are invalid (environment, image); nothing was sent to Hivel.'
     ])
   })
 

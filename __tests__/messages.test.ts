@@ -47,7 +47,7 @@ beforeEach(() => {
 
 const summary = () => core.written.join('')
 const annotations = () => [...core.error.mock.calls, ...core.warning.mock.calls, ...core.notice.mock.calls]
-const failure = () => String(core.setFailed.mock.calls[0]?.[0] ?? '')
+const failure = () => core.failures()[0] ?? ''
 const issueEvent = (body: string) => ({
   action: 'closed',
   issue: {
@@ -95,7 +95,7 @@ describe('item 9: the job summary says why for every failure', () => {
     data.refuse = { [`/repos/${REPO}/actions/runs/77/attempts/1/jobs`]: REFUSED }
     Object.assign(core.inputs, { 'pr-number': '5', record: 'false', 'fail-on-error': 'false' })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(summary()).toMatch(
       /^### The Hivel step did not finish \(fail-on-error is false, so it succeeds\)\n\n> \[!CAUTION\]\n> Could not list/
     )
@@ -106,7 +106,11 @@ describe('item 8: annotations stand on their own', () => {
   it('an invalid input is an error titled with the input, and the failure names the inputs, not "see above"', async () => {
     Object.assign(core.inputs, { severity: 'x'.repeat(256), 'pr-number': 'nope' })
     await run()
-    expect(core.error.mock.calls.map(([, props]) => props?.title)).toEqual(['Invalid input severity', 'Invalid input pr-number'])
+    expect(core.error.mock.calls.map(([, props]) => props?.title)).toEqual([
+      'Invalid input severity',
+      'Invalid input pr-number',
+      'Hivel step failed: invalid input'
+    ])
     expect(failure()).toBe('2 inputs are invalid (severity, pr-number); nothing was sent to Hivel.')
     for (const [text] of annotations()) expect(String(text)).not.toMatch(/see above/i)
   })
@@ -121,14 +125,14 @@ describe('item 12: messages that say what happened', () => {
       'GitHub lists no pull request for commit aaaaaaa (pushed without one), so this incident has no change to blame and nothing was sent. Set pr-number to the pull request whose change caused it (44, #44 or its URL).'
     )
     expect(failure()).not.toMatch(/input is invalid/i)
-    expect(core.error).not.toHaveBeenCalled()
+    expect(core.error.mock.calls.map(([, props]) => props?.title)).toEqual(['Hivel step failed'])
     expect(stand.hivel.requests).toHaveLength(0)
   })
 
   it('a pr-number URL of another repository says that repo_url follows it, and why no comment is left', async () => {
     Object.assign(core.inputs, { 'pr-number': 'https://github.com/acme/payments/pull/5', 'reported-time': '2026-11-26T10:00:00Z' })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(core.notice).toHaveBeenCalledWith(
       `pr-number is a pull request of https://github.com/acme/payments, so repo_url follows it: Hivel counts the incident against https://github.com/acme/payments, not ${REPO}. Set repo-url to choose otherwise.`,
       { title: 'repo_url follows pr-number' }
@@ -151,7 +155,7 @@ describe('item 7: permissions as lines to paste, all at once, read where read is
       [`/repos/${REPO}/git/ref/hivel/incidents`]: REFUSED
     }
     await run()
-    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(core.failures()).toHaveLength(1)
     expect(refusedWarnings()).toEqual([
       [
         'GitHub refused github-token these 3 permissions. Add to the job (a permissions: block grants nothing it does not list; for a personal access token, grant them to the token):\npermissions:\n  actions: read\n  contents: write\n  pull-requests: read',
@@ -223,7 +227,7 @@ describe('item 8: log groups for the request, each look-up and each backfill inc
     }
     data.pulls = { [SHA]: 5 }
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     const groups = new Map(logGroups())
     expect([...groups.keys()].sort()).toEqual([
       'GitHub API: the jobs of run 77',

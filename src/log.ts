@@ -55,6 +55,15 @@ export const warning = (text: string, title: string): void => core.warning(named
 /** A notice annotation, at once, named as its group is. */
 export const notice = (text: string, title: string): void => core.notice(named(text), { title })
 
+/** The title of the error a failed step ends with; core.setFailed gives its annotation none. */
+export const FAILED = 'Hivel step failed'
+
+/** Fails the step with one titled error annotation, as core.setFailed does without a title. */
+export function fail(text: string, title = FAILED): void {
+  process.exitCode = core.ExitCode.Failure
+  core.error(text, { title })
+}
+
 /**
  * What a record is, for people: "issue #12", "pull request #203", "run 4712", "deployment 88", from
  * its provider id or deployment id; the id itself when it is none of these.

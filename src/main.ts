@@ -5,6 +5,7 @@ import { RunEnv, runEnv } from './context.js'
 import type { Filing } from './filing.js'
 import { GitHubApi } from './github-api.js'
 import { fileLive } from './live.js'
+import * as log from './log.js'
 import { reportPermissions } from './permissions.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
@@ -33,7 +34,7 @@ function filingOf(settings: Settings, env: RunEnv, stop: Stop): Filing {
   }
 }
 
-/** Runs the action; every failure ends in one setFailed (or a warning when fail-on-error is false). */
+/** Runs the action; every failure ends in one titled error that fails the step (or a warning when fail-on-error is false). */
 export async function run(): Promise<void> {
   const now = new Date()
   const raw = readInputs()
@@ -58,13 +59,13 @@ export async function run(): Promise<void> {
   } catch (error) {
     const secrets = [raw['api-token'], apiToken, raw['deployment-api-token'], raw['github-token']]
     if (error instanceof InputError) {
-      core.setFailed(`${await reportProblems(error.problems.map(p => clean(p, secrets, 1000)))}.`)
+      log.fail(`${await reportProblems(error.problems.map(p => clean(p, secrets, 1000)))}.`, `${log.FAILED}: invalid input`)
       return
     }
     const message = clean(error instanceof Error ? error.message : String(error), secrets, 4000)
     // A failure before any summary (a refused look-up, an issue's misspelt severity) says why there too.
     if (summariesWritten() === summaries) await writeFailure(message, failOnError)
-    if (failOnError) core.setFailed(message)
+    if (failOnError) log.fail(message)
     else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`, { title: 'Hivel step did not finish' })
   } finally {
     stop.dispose()
