@@ -101,7 +101,7 @@ describe('bad input', () => {
       }
     })
     expect(result.code).toBe(1)
-    const errors = result.stdout.split('\n').filter(l => l.startsWith('::error::'))
+    const errors = result.shown.split('\n').filter(l => l.startsWith('::error::'))
     expect(errors.map(l => /^::error::Input '([^']+)'/.exec(l)?.[1] ?? l)).toEqual([
       'base-url',
       'severity',
@@ -112,7 +112,7 @@ describe('bad input', () => {
       'auth-header',
       'fail-on-error',
       'max-attempts',
-      '::error::9 inputs are invalid; nothing was sent to Hivel (see above).'
+      '::error::9 inputs are invalid (base-url, severity, affected-systems, reported-time, resolution-time, pr-number, auth-header, fail-on-error, max-attempts); nothing was sent to Hivel.'
     ])
     expect(server.requests).toHaveLength(0)
     expect(result.outputs.incident_id).toBeUndefined()
@@ -148,14 +148,14 @@ describe('mistakes a new user makes', () => {
   it('refuses a misspelt severity, saying which was meant', async () => {
     const result = await file({ inputs: { severity: 'hgih' } })
     expect(result.code).toBe(1)
-    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'severity' "hgih" looks like a misspelt severity: did you mean high\? /)
+    expect(errors(result.shown)[0]).toMatch(/^::error::Input 'severity' "hgih" looks like a misspelt severity: did you mean high\? /)
     expect(server.requests).toHaveLength(0)
   })
 
   it('refuses the whole endpoint pasted as base-url, saying what to remove', async () => {
     const result = await file({ inputs: { 'base-url': `${server.url}/api/hooks/v1/incident` } })
     expect(result.code).toBe(1)
-    expect(errors(result.stdout)[0]).toContain(
+    expect(errors(result.shown)[0]).toContain(
       `ends in /api/hooks/v1/incident, but the action adds /api/hooks/v1/incident itself; remove it: base-url: ${server.url}.`
     )
     expect(server.requests).toHaveLength(0)
@@ -165,7 +165,7 @@ describe('mistakes a new user makes', () => {
     const result = await file({ inputs: { 'api-token': `Bearer ${TOKEN}` } })
     expect(result.code).toBe(0)
     expect(server.requests[0].headers).toMatchObject({ authorization: TOKEN, 'x-api-token': TOKEN })
-    expect(result.stdout).toContain('::notice::api-token starts with the word "Bearer", which is not part of the token: it was removed.')
+    expect(result.shown).toContain('::notice::api-token starts with the word "Bearer", which is not part of the token: it was removed.')
     expect(result.log).toContain(`::add-mask::${TOKEN}`)
   })
 
@@ -173,7 +173,7 @@ describe('mistakes a new user makes', () => {
     const [head, tail] = [TOKEN.slice(0, 12), TOKEN.slice(12)]
     const result = await file({ inputs: { 'api-token': `${head}\n${tail}`, 'fail-on-error': 'false' } })
     expect(result.code).toBe(1)
-    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'api-token' contains a line break, which an HTTP header cannot carry;/)
+    expect(errors(result.shown)[0]).toMatch(/^::error::Input 'api-token' contains a line break, which an HTTP header cannot carry;/)
     expect(result.shown).not.toContain(head)
     expect(result.shown).not.toContain(tail)
     expect(server.requests).toHaveLength(0)
@@ -186,7 +186,7 @@ describe('mistakes a new user makes', () => {
     const result = await file({ inputs: { 'base-url': baseUrl }, env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
     expect(result.code).toBe(1)
     expect(result.shown).toContain('::debug::base-url: "https://***@app.hivel.ai')
-    expect(errors(result.stdout)[0]).toMatch(/^::error::Input 'base-url' "https:\/\/(\*\*\*@)?app\.hivel\.ai/)
+    expect(errors(result.shown)[0]).toMatch(/^::error::Input 'base-url' "https:\/\/(\*\*\*@)?app\.hivel\.ai/)
     expect(result.log).not.toMatch(/alice|hunter2/)
   })
 })
@@ -224,7 +224,7 @@ describe('dry run', () => {
     const result = await file({ inputs: { 'dry-run': 'true', 'api-token': '' } })
     expect(result.code).toBe(0)
     expect(server.requests).toHaveLength(0)
-    expect(result.stdout).toContain(
+    expect(result.shown).toContain(
       `Dry run: nothing is sent. The request would be:\nPOST ${server.url}/api/hooks/v1/incident\nAuthorization: ***\nX-API-Token: ***\n{\n  "severity": "high",`
     )
     expect(result.outputs.incident_id).toBe('')
@@ -240,8 +240,8 @@ describe('text that needs care', () => {
     expect(server.requests[0].json.description).toHaveLength(255)
     expect(server.requests[0].json.description.endsWith('…')).toBe(true)
     expect(server.requests[0].json.severity).toBe('Major outage')
-    expect(result.stdout).toContain('::warning::description is 412 characters long; Hivel accepts 255, so it was cut to fit.')
-    expect(result.stdout).toContain('::notice::severity "Major outage" is not one of low, medium, high, critical; it is sent as given.')
+    expect(result.shown).toContain('::warning::description is 412 characters long; Hivel accepts 255, so it was cut to fit.')
+    expect(result.shown).toContain('::notice::severity "Major outage" is not one of low, medium, high, critical; it is sent as given.')
   })
 
   it('builds repo_url from GITHUB_SERVER_URL on GitHub Enterprise and reads owner/repo shorthand', async () => {

@@ -473,7 +473,7 @@ describe('what is checked, shown or unsure', () => {
     expect(errors(ran.result)).toEqual([
       "::error::Input 'environment' is 256 characters long; Hivel accepts at most 255",
       "::error::Input 'image' is 256 characters long; Hivel accepts at most 255",
-      '::error::2 inputs are invalid; nothing was sent to Hivel (see above).'
+      '::error::2 inputs are invalid (environment, image); nothing was sent to Hivel.'
     ])
   })
 

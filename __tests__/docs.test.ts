@@ -50,12 +50,16 @@ function samples(): Sample[] {
 /** What may differ between a sample and a run: durations (jitter, timeout-seconds) and addresses. */
 const normal = (line: string) => line.replace(/\b\d+(\.\d+)? s\b/g, 'N s').replace(/\b(\d{1,3}\.){3}\d{1,3}:\d+\b/g, 'HOST:PORT')
 
-/** The log as the runner shows it: `::error::text` as "Error: text" (and the text alone), normalised. */
+/** An annotation's text as the runner shows it: its escaped line breaks as lines. */
+const unescape = (text: string) => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+
+/** The log as the runner shows it: `::error::text` as "Error: text" (and the text alone), a text of several lines as its lines, normalised. */
 function shownLines(log: string): Set<string> {
   const shown = new Set<string>()
   for (const line of log.split('\n')) {
     const command = /^::(error|warning|notice)::(.*)$/.exec(line)
-    const forms = command ? [`${command[1][0].toUpperCase()}${command[1].slice(1)}: ${command[2]}`, command[2]] : [line]
+    const [first, ...more] = command ? unescape(command[2]).split('\n') : [line]
+    const forms = command ? [`${command[1][0].toUpperCase()}${command[1].slice(1)}: ${first}`, first, ...more] : [line]
     for (const form of forms) shown.add(normal(form))
   }
   return shown
@@ -123,6 +127,7 @@ const scenarios: Record<string, () => Promise<string>> = {
   'permission-denied': async () =>
     (await withGitHub({ [path.pulls()]: denied }, { severity: 'high', description: 'x', 'reported-time': FILED['reported-time'] })) +
     (await withGitHub({ [path.jobs(RUN_ID)]: denied }, { severity: 'high', description: 'x', 'pr-number': '203' })),
+  'permissions-collected': () => withGitHub({ [path.pulls()]: denied, [path.jobs(RUN_ID)]: denied }, { severity: 'high' }),
   'proxy-refused': async () =>
     logOf({
       inputs: { ...FILED, 'base-url': 'https://hivel.test' },

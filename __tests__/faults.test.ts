@@ -62,9 +62,9 @@ function expectRun(result: RunResult, requests: number, expected: Expected) {
   expect(result.shown).not.toContain(TOKEN)
   expect(JSON.stringify(result.outputs)).not.toContain(TOKEN)
   expect(result.summary).not.toContain(TOKEN)
-  // Only the action's own commands start a line; nothing a server sent can.
+  // Only the action's own commands start a line (annotations with their title, log groups); nothing a server sent can.
   for (const line of result.log.split('\n')) {
-    if (line.startsWith('::')) expect(line).toMatch(/^::(add-mask|debug|notice|warning|error)::/)
+    if (line.startsWith('::')) expect(line).toMatch(/^::(add-mask|debug|group|endgroup|(notice|warning|error)( title=[^:]*)?)::/)
     expect(line).not.toMatch(/^::\w+::injected/)
   }
   expect(result.shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/) // eslint-disable-line no-control-regex

@@ -196,7 +196,7 @@ const lookUps: {
     routes: { [`${R}/issues/12/comments`]: [{ id: 1, body: 'hi', html_url: 'u1' }] },
     call: async api => {
       const bodies: (string | undefined)[] = []
-      for await (const comment of api.comments(12)) bodies.push(comment.body)
+      for await (const comment of api.comments(12, 'issues: read')) bodies.push(comment.body)
       return bodies
     },
     expected: ['hi'],
@@ -210,7 +210,7 @@ const lookUps: {
       [`${R}/git/ref/hivel/incidents`]: { ref: 'refs/hivel/incidents', object: { sha: ledgerSha, type: 'commit' } },
       [`${R}/contents/incidents.json`]: () => [200, '{"version":1}', { 'Content-Type': 'application/vnd.github.raw' }]
     },
-    call: api => api.readLedger(),
+    call: api => api.readLedger('contents: write'),
     expected: { commit: ledgerSha, text: '{"version":1}' },
     requests: 3
   }
@@ -279,7 +279,7 @@ describe('github-api.ts: a transient failure is asked again', () => {
       [status, { message: 'Server Error' }],
       [201, { id: 1, html_url: 'https://github.com/acme/shop/issues/12#issuecomment-1' }]
     ]
-    const comment = client().comment(12, 'Filed with Hivel')
+    const comment = client().comment(12, 'Filed with Hivel', 'issues: write')
     if (error) await expect(comment).rejects.toThrow(error)
     else expect(await comment).toBe('https://github.com/acme/shop/issues/12#issuecomment-1')
     expect(asked()).toEqual(Array(requests).fill(`POST ${R}/issues/12/comments`))
@@ -290,13 +290,15 @@ describe('github-api.ts: a transient failure is asked again', () => {
     ['a body cut short', 'cut']
   ])('a comment answered with success but %s is not asked again: GitHub took it', async (_what, first) => {
     scripted[`${R}/issues/12/comments`] = [first, [201, { id: 2, html_url: 'u' }]]
-    await expect(client().comment(12, 'Filed')).rejects.toThrow(/^Could not comment on #12: the GitHub API answered 20\d/)
+    await expect(client().comment(12, 'Filed', 'issues: write')).rejects.toThrow(/^Could not comment on #12: the GitHub API answered 20\d/)
     expect(server.requests).toHaveLength(1)
   })
 
   it('a comment whose connection drops after it was sent is not asked again: GitHub may have it', async () => {
     scripted[`${R}/issues/12/comments`] = ['reset', [201, { id: 1, html_url: 'u' }]]
-    await expect(client().comment(12, 'Filed')).rejects.toThrow(/^Could not comment on #12: the GitHub API could not be reached/)
+    await expect(client().comment(12, 'Filed', 'issues: write')).rejects.toThrow(
+      /^Could not comment on #12: the GitHub API could not be reached/
+    )
     expect(server.requests).toHaveLength(1)
   })
 })
@@ -387,7 +389,7 @@ describe('github-api.ts: github-token goes only to GITHUB_API_URL', () => {
   const page = (link: string): Step => [200, [{ id: 1, body: 'first', html_url: 'u1' }], { Link: `<${link}>; rel="next"` }]
   const readAll = async (api: GitHubApi) => {
     const ids: number[] = []
-    for await (const comment of api.comments(12)) ids.push(comment.id)
+    for await (const comment of api.comments(12, 'issues: read')) ids.push(comment.id)
     return ids
   }
 
@@ -493,11 +495,13 @@ describe('github-api.ts: an answer that is not what GitHub sends is an error, ne
   it('a ledger ref without a commit, or a ledger file that is not text', async () => {
     const ref = `${R}/git/ref/hivel/incidents`
     scripted[ref] = [[200, { object: { sha: 'not-a-sha' } }]]
-    await expect(client().readLedger()).rejects.toThrow('Could not read refs/hivel/incidents: the GitHub API did not answer its commit')
+    await expect(client().readLedger('contents: write')).rejects.toThrow(
+      'Could not read refs/hivel/incidents: the GitHub API did not answer its commit'
+    )
     const sha = 'a'.repeat(40)
     scripted[ref] = [[200, { object: { sha } }]]
     scripted[`${R}/contents/incidents.json`] = [[404, { message: 'Not Found' }]]
-    await expect(client().readLedger()).rejects.toThrow(
+    await expect(client().readLedger('contents: write')).rejects.toThrow(
       /^Could not read incidents.json of refs\/hivel\/incidents: GitHub answered 404 Not Found/
     )
   })

@@ -85,7 +85,7 @@ describe('incident.ts: inputs over defaults', () => {
   it('cuts a derived description too, with a warning', () => {
     const long = { ...defaults, description: { value: 'z'.repeat(300), source: 'event' as const } }
     expect(buildIncident(settings({}), long, now).payload.description).toHaveLength(255)
-    expect(core.warning).toHaveBeenCalledWith('description is 300 characters long; Hivel accepts 255, so it was cut to fit.')
+    expect(core.warning).toHaveBeenCalledWith('description is 300 characters long; Hivel accepts 255, so it was cut to fit.', core.titled)
   })
 
   it('accepts a time up to 5 minutes ahead (clock drift) and no further', () => {

@@ -42,7 +42,8 @@ describe('inputs.ts: a token pasted with its scheme word', () => {
     readInputs()
     expect(core.setSecret).toHaveBeenCalledWith('hvl_tok3n')
     expect(core.notice).toHaveBeenCalledWith(
-      `api-token starts with the word "${word}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
+      `api-token starts with the word "${word}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`,
+      core.titled
     )
     expect(Math.max(...core.setSecret.mock.invocationCallOrder)).toBeLessThan(core.notice.mock.invocationCallOrder[0])
   })

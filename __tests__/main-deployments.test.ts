@@ -55,7 +55,7 @@ const event = (name: string, payload: object) => setEvent(dir, name, payload)
 const outputs = core.outputs
 const sha = (id: number) => `${id}`.padStart(40, 'a')
 const sent = () => stand.hivel.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
-const failed = () => core.setFailed.mock.calls.map(([m]) => String(m))
+const failed = () => core.failures()
 const summary = () => core.written.join('\n')
 
 describe('deployments from a workflow_run of the deploy workflow', () => {
@@ -95,7 +95,8 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     await run()
     expect(stand.hivel.requests).toHaveLength(2)
     expect(core.notice).toHaveBeenCalledWith(
-      `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`
+      `Already filed with Hivel as deployment ${REPO}/actions/runs/105/attempts/1: nothing is sent again.`,
+      core.titled
     )
   })
 
@@ -120,7 +121,10 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     await run()
     expect(failed()).toEqual([])
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'))
+    expect(core.notice).toHaveBeenCalledWith(
+      expect.stringContaining('concluded skipped: nothing was deployed, so no deployment is sent.'),
+      core.titled
+    )
     expect(outputs()).toMatchObject({ deployment_id: '', incident_id: '' })
     expect(summary()).toContain('### Hivel incident not filed')
   })
@@ -130,7 +134,7 @@ describe('deployments from a workflow_run of the deploy workflow', () => {
     event('workflow_run', { action: 'requested', workflow_run: running })
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('has not completed: nothing was deployed'), core.titled)
   })
 
   it('sends nothing to the deployment API when deployments is not set', async () => {
@@ -174,7 +178,7 @@ describe('deployments from deployment_status', () => {
     event('deployment_status', { deployment, deployment_status: { state, created_at: '2026-11-26T13:05:00Z' } })
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/so no deployment is sent\.$/), core.titled)
   })
 
   it('the environment input wins over the deployment’s', async () => {
@@ -242,7 +246,7 @@ describe('a step inside the deploy workflow', () => {
     event('push', {})
     await run()
     expect(stand.hivel.requests).toEqual([])
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('(deploy: skipped): nothing was deployed'), core.titled)
   })
 
   it('a re-run 9 h later reports the deployment as it was sent, not ending now', async () => {
@@ -279,7 +283,8 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     expect(stand.hivel.requests).toEqual([])
     expect(core.error.mock.calls.map(([m]) => String(m))).toEqual([
       "Input 'environment' is 256 characters long; Hivel accepts at most 255",
-      "Input 'image' is 300 characters long; Hivel accepts at most 255"
+      "Input 'image' is 300 characters long; Hivel accepts at most 255",
+      '2 inputs are invalid (environment, image); nothing was sent to Hivel.'
     ])
   })
 
@@ -308,7 +313,10 @@ describe('what keeps a deployment from being sent, or sent twice', () => {
     expect(summary()).toContain('### Hivel deployment unsure')
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`))
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining(`run the workflow with resend: ${REPO}/actions/runs/109/attempts/1`),
+      core.titled
+    )
   })
 })
 

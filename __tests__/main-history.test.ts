@@ -53,12 +53,12 @@ describe('main.ts with history: recovery and the record', () => {
     })
     event('workflow_run', { action: 'completed', workflow_run: success })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(stand.hivel.requests).toHaveLength(1)
     expect(outputs()).toMatchObject({ incident_id: 'incident-1', duration: '3 h 12 min' })
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/), core.titled)
   })
 
   it('files a failed attempt 1 recovered by attempt 2, and with file-on: failure the failed attempt itself', async () => {
@@ -70,7 +70,7 @@ describe('main.ts with history: recovery and the record', () => {
     })
     event('workflow_run', { action: 'completed', workflow_run: retried })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(stand.hivel.requests[0].json).toMatchObject({ provider_id: `${REPO}/actions/runs/105`, reported_time: '2026-11-26T12:00:00Z' })
     const failed = { ...runOf(106, 'timed_out', '2026-11-26T14:00:00Z'), run_attempt: 3, head_branch: null }
     core.inputs['file-on'] = 'failure'
@@ -98,7 +98,7 @@ describe('main.ts with history: recovery and the record', () => {
       deployment_status: { state: 'success', created_at: '2026-11-26T13:12:00Z' }
     })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(stand.hivel.requests[0].json).toMatchObject({
       reported_time: '2026-11-26T10:00:00Z',
       provider_id: `${REPO}/deployments/28`,
@@ -112,10 +112,11 @@ describe('main.ts with history: recovery and the record', () => {
     event('workflow_dispatch', {})
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(
-      expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record')
+      expect.stringContaining('issue is locked. (the conversation is locked)); the ledger holds the record'),
+      core.titled
     )
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
@@ -130,7 +131,7 @@ describe('main.ts with history: recovery and the record', () => {
     })
     event('workflow_dispatch', {})
     await run()
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'))
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining('No comment on this incident is left on GitHub'), core.titled)
     expect(stand.github.requests.filter(r => r.url.includes('/comments'))).toHaveLength(0)
   })
 })
@@ -158,7 +159,7 @@ describe('main.ts with history: a re-run of an incident filed before', () => {
     core.setOutput.mockClear()
     core.written.length = 0
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(stand.hivel.requests).toHaveLength(1)
     expect(outputs()).toEqual(first)
     expect(summary()).toContain('A high-severity incident of 1 h, 2026-12-02 12:04 → 13:04 UTC; already filed as **incident-1**')
@@ -247,7 +248,7 @@ describe('main.ts with history: backfill', () => {
       .map(r => r.json as Record<string, string>)
       .find(p => p.provider_id === `${REPO}/deployments/28`)
     expect(environment).toMatchObject({ reported_time: '2026-11-26T10:00:00Z', resolution_time: '2026-11-26T13:12:00Z' })
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(core.written.join('')).toContain('| Status | Source |')
     core.setOutput.mockClear()
     ;(data.issues as { number: number; comments: number }[]).forEach(
@@ -263,11 +264,11 @@ describe('main.ts with history: backfill', () => {
     await run()
     const incidents = JSON.parse(String(outputs().incidents)) as { status: string; provider_id: string }[]
     expect(incidents.find(i => i.provider_id === `${REPO}/actions/runs/208`)?.status).toBe('not sent')
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('were not sent: a re-run sends them'))
+    expect(core.failures()).toContainEqual(expect.stringContaining('were not sent: a re-run sends them'))
     jest.clearAllMocks()
     core.inputs['pr-number'] = '5'
     await run()
-    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'pr-number' describes one incident"))
+    expect(core.error).toHaveBeenCalledWith(expect.stringContaining("Input 'pr-number' describes one incident"), core.titled)
   })
 
   it('sends nothing in a dry run', async () => {
@@ -280,10 +281,10 @@ describe('main.ts with history: backfill', () => {
   it('fails when Hivel refuses an incident, and names a workflow it does not know', async () => {
     core.inputs['base-url'] = 'http://127.0.0.1:9'
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/3 could not be delivered/))
+    expect(core.failures()).toContainEqual(expect.stringMatching(/3 could not be delivered/))
     core.inputs['backfill-workflows'] = 'nope.yml'
     await run()
-    expect(core.setFailed).toHaveBeenLastCalledWith(expect.stringContaining('backfill-workflows names "nope.yml"'))
+    expect(core.failures().at(-1)).toEqual(expect.stringContaining('backfill-workflows names "nope.yml"'))
   })
 })
 
@@ -306,13 +307,13 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
   it('names an old reservation without proof unsure, warns after, and sends it again only when resend names it', async () => {
     seed(reserved('2026-11-26T12:05:00Z'))
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining(`${OTHER_RUN} stopped while sending it`))
+    expect(core.failures()).toContainEqual(expect.stringContaining(`${OTHER_RUN} stopped while sending it`))
     expect(stand.hivel.requests).toHaveLength(0)
     expect(stateOf().state).toBe('unsure')
     jest.clearAllMocks()
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`))
+    expect(core.failures()).toEqual([])
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining(`run the workflow with resend: ${ID}`), core.titled)
     core.inputs.resend = ID
     await run()
     expect(stand.hivel.requests).toHaveLength(1)
@@ -331,7 +332,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     ]
     await run()
     expect(stand.hivel.requests).toHaveLength(0)
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(outputs().incident_id).toBe('inc-9')
     expect(stateOf()).toMatchObject({ state: 'filed', incident_id: 'inc-9' })
   })
@@ -340,19 +341,19 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     seed(reserved('2999-01-01T00:00:00Z'))
     await run()
     expect(stand.hivel.requests).toHaveLength(0)
-    expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`))
+    expect(core.failures()).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`Being sent by ${OTHER_RUN}`), core.titled)
   })
 
   it('keeps a 502 as unsure with a short reason, and releases what Hivel refused', async () => {
     stand.answer = (_req, res) => void res.writeHead(502).end('Bad Gateway')
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('in the resend input'))
+    expect(core.failures()).toContainEqual(expect.stringContaining('in the resend input'))
     expect(stateOf()).toMatchObject({ state: 'unsure', why: 'the last attempt got HTTP 502: Bad Gateway' })
     stand.github.git.refs.clear()
     stand.answer = (_req, res) => void res.writeHead(400).end('{"message":"bad"}')
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('HTTP 400'))
+    expect(core.failures()).toContainEqual(expect.stringContaining('HTTP 400'))
     expect(ledgerOf(stand.github.git).incidents).toEqual({})
   })
 
@@ -360,14 +361,14 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     data.before = req =>
       req.method === 'POST' && req.url.endsWith('/git/refs') ? [403, { message: 'Resource not accessible by integration' }] : undefined
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^Not sent: Could not write the ledger .*contents: write/))
+    expect(core.failures()).toContainEqual(expect.stringMatching(/^Not sent: Could not write the ledger .*contents: write/))
     expect(stand.hivel.requests).toHaveLength(0)
   })
 
   it('sends nothing on a ledger it did not write', async () => {
     commitLedger(stand.github.git, '{"version":1}')
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('is not what the action writes'))
+    expect(core.failures()).toContainEqual(expect.stringContaining('is not what the action writes'))
     expect(stand.hivel.requests).toHaveLength(0)
   })
 
@@ -376,7 +377,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     data.before = req =>
       req.method !== 'GET' && req.url.includes('/git/refs') && ++writes === 2 ? [403, { message: 'Forbidden' }] : undefined
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(
+    expect(core.failures()).toContainEqual(
       expect.stringContaining('Filed with Hivel as incident incident-1, but the ledger could not record it')
     )
     expect(outputs().incident_id).toBe('incident-1')
@@ -393,7 +394,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     await run()
     expect(stand.github.asked()).toContain(`GET /repos/${REPO}/issues/203/comments?per_page=100`)
     expect(stand.hivel.requests).toHaveLength(1)
-    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'))
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('Could not leave the comment on #203'), core.titled)
   })
 
   it('stops a backfill at a cancel: sends nothing new, records what it sent, and says a re-run resumes', async () => {
@@ -426,7 +427,7 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
       return hivel(req, res, count)
     }
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('run it again with the same inputs to resume'))
+    expect(core.failures()).toContainEqual(expect.stringContaining('run it again with the same inputs to resume'))
     expect(stand.hivel.requests).toHaveLength(1)
     const filed = Object.entries(ledgerOf(stand.github.git).incidents as Record<string, { state: string }>)
     expect(filed).toEqual([[`https://github.com/${REPO}/issues/3`, expect.objectContaining({ state: 'filed' })]])

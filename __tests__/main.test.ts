@@ -64,7 +64,7 @@ const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([k, v]) 
 describe('main.ts: one run of the action', () => {
   it('files the incident, sets outputs and writes the summary', async () => {
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(server.requests).toHaveLength(1)
     expect(outputs().incident_id).toBe('incident-1')
     expect(core.written.join('')).toContain('incident-1 filed')
@@ -83,19 +83,20 @@ describe('main.ts: one run of the action', () => {
     await run()
     expect(core.error.mock.calls.map(([m]) => String(m).split(' ').slice(0, 2).join(' '))).toEqual([
       "Input 'severity'",
-      "Input 'pr-number'"
+      "Input 'pr-number'",
+      '2 inputs'
     ])
-    expect(core.setFailed).toHaveBeenCalledTimes(1)
-    expect(core.setFailed).toHaveBeenCalledWith('2 inputs are invalid; nothing was sent to Hivel (see above).')
-    expect(core.written.join('')).toContain('### 2 inputs are invalid; nothing was sent to Hivel')
+    expect(core.failures()).toHaveLength(1)
+    expect(core.failures()).toContainEqual('2 inputs are invalid (severity, pr-number); nothing was sent to Hivel.')
+    expect(core.written.join('')).toContain('### 2 inputs are invalid (severity, pr-number); nothing was sent to Hivel')
     expect(server.requests).toHaveLength(0)
   })
 
   it('fails on a rejected token without echoing it', async () => {
     core.inputs.severity = 'critical'
     await run()
-    expect(core.setFailed).toHaveBeenCalledTimes(1)
-    const message = String(core.setFailed.mock.calls[0][0])
+    expect(core.failures()).toHaveLength(1)
+    const message = core.failures()[0]
     expect(message).toMatch(/^Hivel rejected the API token \(HTTP 401\)/)
     expect(message).not.toContain(TOKEN)
     expect(core.written.join('')).toContain('Hivel incident not filed')
@@ -104,7 +105,7 @@ describe('main.ts: one run of the action', () => {
   it('with fail-on-error false turns a failed delivery into a warning and an empty incident_id', async () => {
     Object.assign(core.inputs, { severity: 'critical', 'fail-on-error': 'false' })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(core.warning.mock.calls.map(c => String(c[0]))).toContainEqual(
       expect.stringMatching(/HTTP 401.*\(fail-on-error is false, so the step succeeds\.\)$/)
     )
@@ -115,22 +116,26 @@ describe('main.ts: one run of the action', () => {
     process.env.GITHUB_EVENT_NAME = 'push'
     Object.assign(core.inputs, { 'pr-number': '', 'github-token': '', 'fail-on-error': 'false' })
     await run()
-    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.failures()).toEqual([])
     expect(core.warning).toHaveBeenCalledWith(
       expect.stringMatching(
         /^github-token is empty, so the GitHub API cannot be asked.*\(fail-on-error is false, so the step succeeds\.\)$/
-      )
+      ),
+      core.titled
     )
     core.inputs['fail-on-error'] = 'true'
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/^github-token is empty, so the GitHub API cannot be asked/))
+    expect(core.failures()).toContainEqual(expect.stringMatching(/^github-token is empty, so the GitHub API cannot be asked/))
     expect(server.requests).toHaveLength(0)
   })
 
   it('skips with a notice when the event says there is no incident', async () => {
     process.env.GITHUB_EVENT_NAME = 'issues'
     await run()
-    expect(core.notice).toHaveBeenCalledWith("Issue https://github.com/acme/shop/issues/1 has no 'incident' label: not an incident.")
+    expect(core.notice).toHaveBeenCalledWith(
+      "Issue https://github.com/acme/shop/issues/1 has no 'incident' label: not an incident.",
+      core.titled
+    )
     expect(server.requests).toHaveLength(0)
     expect(outputs()).toEqual({ incident_id: '', payload: '', 'duration-seconds': '', duration: '' })
   })

@@ -390,7 +390,12 @@ describe('the record: filed exactly once', () => {
     expect(ran.sent).toHaveLength(1)
     expect(ran.result.outputs.incident_id).toBe('incident-1')
     const warnings = ran.result.shown.split('\n').filter(l => l.startsWith('::warning::'))
-    expect(warnings).toEqual([expect.stringContaining('the ledger holds the record, so nothing is filed twice')])
+    expect(warnings).toEqual([
+      expect.stringContaining('the ledger holds the record, so nothing is filed twice'),
+      expect.stringContaining(
+        'GitHub refused github-token this permission. Add to the job (a permissions: block grants nothing it does not list; for a personal access token, grant them to the token):%0Apermissions:%0A  issues: write'
+      )
+    ])
   })
 
   it('asks nothing about comments with record: false', async () => {

@@ -78,7 +78,7 @@ const filed = {
     reportedBy: { value: 'octocat', source: 'event' },
     severity: { value: 'high', source: 'GitHub API' }
   },
-  thread: 215,
+  thread: { number: 215, kind: 'pull request' },
   problems: []
 }
 
@@ -124,7 +124,7 @@ describe('a merged revert files the change it reverts', () => {
       ofCommit: { [SHA]: addEuCheckout }
     })
     const found = await revertSituation(buttonRevert({ body: '', head: { ref: 'undo-eu-checkout' } }), live, where, api)
-    expect(found).toMatchObject({ defaults: { prNumber: { value: '203' } }, thread: 215 })
+    expect(found).toMatchObject({ defaults: { prNumber: { value: '203' } }, thread: { number: 215, kind: 'pull request' } })
     expect(calls).toEqual(['commits of #215', 'pull of 5a1b2c3'])
   })
 

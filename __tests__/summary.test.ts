@@ -17,6 +17,7 @@ const { openingSentence, writeSummary } = await import('../src/report.js')
 const { sentSpans, writeBackfillSummary } = await import('../src/backfill-report.js')
 const { requestsText } = await import('../src/backfill.js')
 const { figures, figuresMarkdown } = await import('../src/figures.js')
+const { summaryHtml } = await import('../script/summary-html.mjs')
 
 /** Every ```mermaid block the summaries below wrote, with the test that wrote it. */
 const charts: { test: string; source: string }[] = []
@@ -81,9 +82,7 @@ describe('report.ts: one incident opens with a sentence', () => {
       )
     ).toContain('(1 failure); already filed as **inc-42**, blaming')
     expect(openingSentence(payload(), { status: 'dry run' }, one)).toContain('; would be filed (dry run), blaming')
-    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain(
-      '; not filed (see the warning below), blaming'
-    )
+    expect(openingSentence(payload(), { status: 'failed', problem: 'HTTP 503' }, one)).toContain('; not filed (see why below), blaming')
   })
 
   it('describes an issue, revert or form incident by its severity, across days, with an unlinked PR of a non-web repository', () => {
@@ -105,7 +104,7 @@ describe('report.ts: one incident opens with a sentence', () => {
     const [heading, blank, sentence] = text.split('\n')
     expect([heading, blank]).toEqual(['### Hivel incident inc-42 filed', ''])
     expect(sentence).toMatch(/^\*\*Deploy on main\*\* was down for 3 h 12 min/)
-    const order = ['```mermaid', '| Field | Value | From |', '#### The outage of Deploy on main', '| 2026-11-26T13:12:00Z | [run 105]']
+    const order = ['```mermaid', '| Field | Value | From |', '#### The outage of Deploy on main', '| 2026-11-26 13:12 UTC | [run 105]']
     expect(order.map(part => text.indexOf(part))).toEqual(order.map(part => text.indexOf(part)).sort((a, b) => a - b))
     expect(order.every(part => text.includes(part))).toBe(true)
     expect(text).toContain('    section #68;eploy on main')
@@ -130,6 +129,70 @@ describe('report.ts: one incident opens with a sentence', () => {
       )
     )
     expect(written()).toContain('```mermaid')
+  })
+})
+
+describe('report.ts and backfill-report.ts: one time format, and the From words explained (issue 21, item 10)', () => {
+  // Read from core.written, not written(): these charts are not the ones the Mermaid test draws.
+  const TIME = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?( UTC)?/g
+
+  it('writes every time of an incident summary as 2026-11-26 10:00 UTC, without seconds or milliseconds', async () => {
+    const sources = { severity: 'input', reported_time: 'GitHub API', resolution_time: 'default', repo_url: 'run' } as const
+    const p = payload({ reported_time: '2026-11-26T10:00:07.250Z', resolution_time: '2026-11-26T13:12:59.999Z' })
+    await writeSummary({ payload: p, sources }, { status: 'filed', incidentId: 'inc-42' }, outage('Deploy on main', threeFailures))
+    const text = core.written.join('').replace(/```mermaid[\s\S]*?```/, '')
+    const times = text.match(TIME) ?? []
+    expect(times.length).toBeGreaterThan(4)
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}( UTC)?$/)
+    expect(text).toContain('| Reported | 2026-11-26 10:00 UTC | GitHub API |')
+    expect(text).toContain('| 2026-11-26 10:00 UTC | [run 101]')
+  })
+
+  it('explains the From words the table uses in a line under it', async () => {
+    await writeSummary(
+      { payload: payload(), sources: { severity: 'input', resolution_time: 'default', repo_url: 'run' } },
+      {
+        status: 'filed',
+        incidentId: 'inc-42'
+      }
+    )
+    const text = core.written.join('')
+    const line = text.split('\n').find(l => l.startsWith('From: '))
+    expect(line).toBe(
+      "From: *input*: the step's input; *run*: this workflow run (its repository, actor or id); *default*: when the step ran."
+    )
+    expect(text.indexOf(line as string)).toBeGreaterThan(text.lastIndexOf('| Repository |'))
+  })
+
+  it('writes the backfill heading and rows in the same form', async () => {
+    const since = new Date('2025-11-01T00:00:00.123Z')
+    const until = new Date('2026-02-01T09:30:45.678Z')
+    await writeBackfillSummary(
+      [entry('Issues', { reported_time: '2026-01-02T10:00:00.500Z', resolution_time: '2026-01-02T13:00:00Z' }, filed('i1'))],
+      {
+        since,
+        until,
+        dryRun: false,
+        requests: '1 request'
+      }
+    )
+    const text = core.written.join('')
+    expect(text.split('\n')[0]).toBe('### Hivel backfill: 2025-11-01 00:00 UTC to 2026-02-01 09:30 UTC')
+    expect(text).toContain('| filed | Issues | 2026-01-02 10:00 UTC | 2026-01-02 13:00 UTC | 3 h |')
+  })
+})
+
+describe('script/summary-html.mjs: the summary as GitHub shows it (issue 21, item 10)', () => {
+  it("renders > [!WARNING] and > [!NOTE] as GitHub's callouts with their title, not as quotes", () => {
+    const html = summaryHtml('> [!WARNING]\n> Hivel may have it: look for **x**.\n\n> [!NOTE]\n> Nothing sent.\n\n> a plain quote')
+    expect(html).toMatch(
+      /<div class="markdown-alert markdown-alert-warning"><p class="markdown-alert-title"><svg[^>]*>.*<\/svg>Warning<\/p>\s*<p>Hivel may have it: look for <strong>x<\/strong>\.<\/p>\s*<\/div>/
+    )
+    expect(html).toMatch(
+      /<div class="markdown-alert markdown-alert-note"><p class="markdown-alert-title"><svg[^>]*>.*<\/svg>Note<\/p>\s*<p>Nothing sent\.<\/p>/
+    )
+    expect(html).not.toContain('[!')
+    expect(html).toMatch(/<blockquote>\s*<p>a plain quote<\/p>\s*<\/blockquote>/)
   })
 })
 

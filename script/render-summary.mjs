@@ -1,6 +1,6 @@
 /**
- * Renders a job summary as a person sees it on GitHub: the markdown as HTML, its ```mermaid blocks
- * drawn by the real mermaid, in headless Chromium, saved as a PNG screenshot of the whole page.
+ * Renders a job summary as a person sees it on GitHub: the markdown as HTML (alerts as GitHub's
+ * callouts, see summary-html.mjs), its ```mermaid blocks drawn by the real mermaid, in headless Chromium, saved as a PNG screenshot of the whole page.
  * Collapsed <details> are opened so the picture shows what they hold, unless --collapsed is given.
  *
  *   npm run render-summary -- summary.md docs/backfill-summary.png [--width 1012] [--collapsed]
@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { Marked } from 'marked'
 import { openMermaidPage } from './mermaid.mjs'
+import { summaryCss, summaryHtml } from './summary-html.mjs'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,30 +22,9 @@ if (!input || !output?.endsWith('.png')) {
   process.exit(2)
 }
 
-/** @param {string} text */
-const escapeHtml = text => text.replace(/[&<>]/g, c => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-
-// GitHub-flavoured markdown, with mermaid blocks left for mermaid.run to draw in the page.
-const marked = new Marked({
-  gfm: true,
-  renderer: {
-    code({ text, lang }) {
-      return lang === 'mermaid' ? `<pre class="mermaid">${escapeHtml(text)}</pre>\n` : false
-    }
-  }
-})
-const body = await marked.parse(readFileSync(input, 'utf8'))
+const body = summaryHtml(readFileSync(input, 'utf8'))
 const width = Number(values.width)
-
-// Close to GitHub's markdown body: its fonts, table borders and width.
-const css = `
-  body { margin: 0; padding: 24px; width: ${width}px; box-sizing: border-box; background: #fff; color: #1f2328;
-    font: 14px/1.5 -apple-system, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif, "Noto Color Emoji"; }
-  h1, h2, h3 { margin: 24px 0 16px; line-height: 1.25; } h3 { font-size: 1.25em; }
-  table { border-collapse: collapse; margin: 0 0 16px; } th, td { border: 1px solid #d1d9e0; padding: 6px 13px; }
-  th { font-weight: 600; } tr:nth-child(2n) { background: #f6f8fa; }
-  code { background: #eff1f3; border-radius: 6px; padding: .2em .4em; font-size: 85%; }
-  pre.mermaid { background: none; text-align: center; } summary { cursor: pointer; margin-bottom: 8px; }`
+const css = summaryCss(width)
 
 const { browser, page } = await openMermaidPage({ width, height: 800 })
 try {

@@ -27,7 +27,8 @@ export const REPO = 'acme/checkout-service'
  * @property {string} stdout
  * @property {string} stderr
  * @property {string} log stdout and stderr together
- * @property {string} shown the log as the runner shows it: without the ::add-mask:: commands it consumes
+ * @property {string} shown the log as the runner shows it: without the ::add-mask:: commands it consumes, and
+ *   annotations without their properties (`::warning title=…::text` as `::warning::text`; `log` keeps them)
  * @property {Record<string, string>} outputs parsed from GITHUB_OUTPUT
  * @property {string} summary the GITHUB_STEP_SUMMARY file
  * @property {number} ms wall time
@@ -112,6 +113,7 @@ export async function runAction({ inputs, eventName, event, env, node = process.
   const shown = log
     .split('\n')
     .filter(line => !line.startsWith('::add-mask::'))
+    .map(line => line.replace(/^::(error|warning|notice) [^:]*::/, '::$1::'))
     .join('\n')
   return { code, stdout, stderr, log, shown, outputs, summary, ms }
 }

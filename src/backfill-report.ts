@@ -8,15 +8,15 @@ import { figures, figuresMarkdown, Span } from './figures.js'
 import { escapeCell } from './markdown.js'
 import { recoveryMs } from './incident.js'
 import { writeMarkdown } from './report.js'
-import { formatDuration, toIsoUtc } from './time.js'
+import { formatDuration, formatUtc, toIsoUtc } from './time.js'
 import { timelineMarkdown } from './timeline.js'
 
 /** One row of the table: status, times, duration, severity, PR, provider id, incident id or reason. */
 function row(entry: Entry): string {
   const payload = entry.built?.payload
   const d = entry.draft.defaults
-  const reported = payload?.reported_time ?? (d.reportedTime ? toIsoUtc(d.reportedTime.value) : '')
-  const resolved = payload?.resolution_time ?? (d.resolutionTime ? toIsoUtc(d.resolutionTime.value) : '')
+  const reported = payload?.reported_time ?? d.reportedTime?.value
+  const resolved = payload?.resolution_time ?? d.resolutionTime?.value
   const duration = payload ? formatDuration(recoveryMs(payload)) : ''
   const outcome = entry.outcome
   const detail = !outcome
@@ -27,7 +27,7 @@ function row(entry: Entry): string {
         ? escapeCell(outcome.problem)
         : ''
   const pr = payload?.pr_number ?? d.prNumber?.value
-  return `| ${outcome?.status ?? 'not reached'} | ${escapeCell(entry.source)} | ${reported} | ${resolved} | ${duration} | ${escapeCell(payload?.severity ?? d.severity?.value ?? '')} | ${pr ? `#${pr}` : ''} | ${escapeCell(payload?.provider_id ?? d.providerId?.value ?? '')} | ${detail} |`
+  return `| ${outcome?.status ?? 'not reached'} | ${escapeCell(entry.source)} | ${reported ? formatUtc(reported) : ''} | ${resolved ? formatUtc(resolved) : ''} | ${duration} | ${escapeCell(payload?.severity ?? d.severity?.value ?? '')} | ${pr ? `#${pr}` : ''} | ${escapeCell(payload?.provider_id ?? d.providerId?.value ?? '')} | ${detail} |`
 }
 
 /**
@@ -65,7 +65,7 @@ export async function writeBackfillSummary(
     `${window.dryRun ? 'Incidents that would be filed' : 'Incidents filed'}, ${toIsoUtc(window.since).slice(0, 10)} to ${toIsoUtc(window.until).slice(0, 10)}`
   )
   const lines = [
-    `### Hivel backfill${window.dryRun ? ' (dry run: nothing sent)' : ''}: ${toIsoUtc(window.since)} to ${toIsoUtc(window.until)}`,
+    `### Hivel backfill${window.dryRun ? ' (dry run: nothing sent)' : ''}: ${formatUtc(window.since)} to ${formatUtc(window.until)}`,
     '',
     totals,
     ...(window.stopped ? ['', `> [!WARNING]\n> ${escapeCell(window.stopped)}`] : []),

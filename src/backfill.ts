@@ -10,6 +10,7 @@ import { failsStep, Filer, Filing, Item, Outcome } from './filing.js'
 import { DEPLOYMENT, INCIDENT } from './hivel.js'
 import { Deployment, DeploymentStatus, GitHubApi, GitHubApiError, Pull, RateLimitError, Run } from './github-api.js'
 import { buildIncident, Built } from './incident.js'
+import * as log from './log.js'
 import { clean } from './redact.js'
 import { writeBackfillSummary } from './backfill-report.js'
 import { guard } from './report.js'
@@ -322,21 +323,40 @@ function build<T>(record: Filed, make: () => T): T | undefined {
   }
 }
 
+/** A backfill record's look-ups in a log group named for it ("issue #12"), each line too. */
+function inGroup(id: string, work: () => Promise<void>): Promise<void> {
+  const name = log.recordName(id)
+  return log.group(`Backfill: ${name}`, work, name)
+}
+
 /** Gives each entry its pull request, severity and payload, or the reason it cannot be filed. */
 async function prepare(entries: Entry[], settings: Settings, now: Date, api: GitHubApi, stop: Stop, filer: Filer): Promise<void> {
   // The severity input is a fallback here: an issue's own label wins, as the live path's would for that issue.
   const forBuild: Settings = { ...settings, severity: undefined }
-  await pool(entries, settings['backfill-concurrency'], stop, async entry => {
-    if ((entry.outcome = filer.filedBefore(INCIDENT, entry.draft.defaults.providerId?.value ?? ''))) return
-    if (!(await lookUp(entry, stop, () => findPullRequest(entry.draft, api, undefined)))) return
-    if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
-    const problem = cannotFile(entry, settings)
-    if (problem) {
-      entry.outcome = { status: 'cannot file', problem }
-      return
-    }
-    entry.built = build(entry, () => buildIncident(forBuild, entry.draft.defaults, now))
-  })
+  await pool(entries, settings['backfill-concurrency'], stop, entry =>
+    inGroup(entry.draft.defaults.providerId?.value ?? entry.source, () => prepareOne(entry, settings, forBuild, now, api, stop, filer))
+  )
+}
+
+/** One incident of prepare(). */
+async function prepareOne(
+  entry: Entry,
+  settings: Settings,
+  forBuild: Settings,
+  now: Date,
+  api: GitHubApi,
+  stop: Stop,
+  filer: Filer
+): Promise<void> {
+  if ((entry.outcome = filer.filedBefore(INCIDENT, entry.draft.defaults.providerId?.value ?? ''))) return
+  if (!(await lookUp(entry, stop, () => findPullRequest(entry.draft, api, undefined)))) return
+  if (!entry.draft.defaults.severity && settings.severity) entry.draft.defaults.severity = { value: settings.severity, source: 'input' }
+  const problem = cannotFile(entry, settings)
+  if (problem) {
+    entry.outcome = { status: 'cannot file', problem }
+    return
+  }
+  entry.built = build(entry, () => buildIncident(forBuild, entry.draft.defaults, now))
 }
 
 /**
@@ -397,11 +417,13 @@ async function prepareDeployments(
   stop: Stop,
   filer: Filer
 ): Promise<void> {
-  await pool(found, settings['backfill-concurrency'], stop, async entry => {
-    if ((entry.outcome = filer.filedBefore(DEPLOYMENT, entry.draft.deploymentId))) return
-    if (!(await lookUp(entry, stop, async () => void (entry.draft = await withPullRequest(entry.draft, api))))) return
-    entry.payload = build(entry, () => buildDeployment(settings, entry.draft, now))
-  })
+  await pool(found, settings['backfill-concurrency'], stop, entry =>
+    inGroup(entry.draft.deploymentId, async () => {
+      if ((entry.outcome = filer.filedBefore(DEPLOYMENT, entry.draft.deploymentId))) return
+      if (!(await lookUp(entry, stop, async () => void (entry.draft = await withPullRequest(entry.draft, api))))) return
+      entry.payload = build(entry, () => buildDeployment(settings, entry.draft, now))
+    })
+  )
 }
 
 /** Keeps the first entry of each provider id: one outage found twice (pages that shift while read) is filed once. */

@@ -7,6 +7,7 @@ import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import type { Deployment, DeploymentStatus, GitHubApi, Issue, Pull, Run } from './github-api.js'
 import { EVENT_OBJECTS, isIncidentEvent } from './events.js'
+import * as log from './log.js'
 import { clean } from './redact.js'
 import type { Settings } from './schema.js'
 import type { DeploymentDraft } from './deployment.js'
@@ -69,7 +70,9 @@ export function readEvent(path: string | undefined): EventPayload {
     // JSON null or a list is no payload: read as one without its object.
     return typeof event === 'object' && event !== null && !Array.isArray(event) ? event : {}
   } catch (error) {
-    core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not read the event payload at GITHUB_EVENT_PATH: ${clean((error as Error).message, [])}`, {
+      title: 'Event payload not read'
+    })
     return {}
   }
 }
@@ -140,7 +143,7 @@ export async function resolveDraft(
   alongside: (draft: Draft) => Promise<void> = () => Promise.resolve(),
   event: EventPayload = readEventOf(env)
 ): Promise<Draft | Skip> {
-  const found = await situation(event, settings, env, api)
+  const found = await log.group("GitHub API: the event's history", () => situation(event, settings, env, api))
   if (isSkip(found)) return found
   const base: Defaults = {
     resolutionTime: { value: now, source: 'default' },
@@ -149,14 +152,28 @@ export async function resolveDraft(
     providerId: env.repository && env.runId ? { value: `${env.repository}/actions/runs/${env.runId}`, source: 'run' } : undefined
   }
   const draft = layOver(found, base)
-  const lookUps = async () => {
-    const d = draft.defaults
-    const needsStart = !settings['reported-time'] && !d.reportedTime
-    if (needsStart || (!settings.description && !d.description)) await fromRunJobs(d, api, env, needsStart)
-    if (!settings['pr-number']) await findPullRequest(draft, api)
-  }
-  await Promise.all([lookUps(), alongside(draft)])
+  const d = draft.defaults
+  const needsStart = !settings['reported-time'] && !d.reportedTime
+  const lookUps = () =>
+    every([
+      ...(needsStart || (!settings.description && !d.description)
+        ? [() => log.group(`GitHub API: the jobs of run ${env.runId}`, () => fromRunJobs(d, api, env, needsStart))]
+        : []),
+      ...(settings['pr-number'] ? [] : [() => findPullRequest(draft, api)])
+    ])
+  const [looked, beside] = await Promise.allSettled([lookUps(), alongside(draft)])
+  for (const result of [looked, beside]) if (result.status === 'rejected') throw result.reason
   return draft
+}
+
+/**
+ * Makes each look-up even when one before it failed, so that one run meets every permission it
+ * lacks (and names them all at once); then throws the first failure.
+ */
+async function every(steps: (() => Promise<void>)[]): Promise<void> {
+  const failures: unknown[] = []
+  for (const step of steps) await step().catch((error: unknown) => failures.push(error))
+  if (failures.length) throw failures[0]
 }
 
 /**
@@ -179,7 +196,8 @@ export async function resolveDeployment(
     // The environment as the incident reads it: the status names it when the deployment does not.
     const deployment = { ...event.deployment, environment: event.deployment.environment || event.deployment_status.environment || '' }
     found = statusDeployment({ deployment, status: event.deployment_status }, where)
-  } else if (!isIncidentEvent(env.eventName)) found = await thisRunDeployment(api, env, settings['deploy-jobs'], now)
+  } else if (!isIncidentEvent(env.eventName))
+    found = await log.group(`GitHub API: the jobs of run ${env.runId}`, () => thisRunDeployment(api, env, settings['deploy-jobs'], now))
   return found && !isSkip(found) ? withPullRequest(found, api) : found
 }
 
@@ -210,13 +228,29 @@ export async function findPullRequest(
   /** The input that would make the look-up unnecessary, named on failure (none in a backfill). */
   input: string | undefined = 'pr-number'
 ): Promise<void> {
-  if (draft.defaults.prNumber || !draft.prSha) return
-  const found = api.pullRequestForCommit(draft.prSha)
+  const sha = draft.prSha
+  if (draft.defaults.prNumber || !sha) return
+  await log.group(`GitHub API: the pull request of commit ${sha.slice(0, 7)}`, () => lookUpPullRequest(draft, sha, api, input))
+}
+
+/** findPullRequest's look-up, in its log group. */
+async function lookUpPullRequest(
+  draft: Draft,
+  sha: string,
+  api: Pick<GitHubApi, 'pullRequestForCommit'>,
+  input: string | undefined
+): Promise<void> {
+  const found = api.pullRequestForCommit(sha)
   const pr = await (input ? found.catch(orSet(input)) : found)
   if (pr) {
-    core.info(clean(`Pull request #${pr} is the one commit ${draft.prSha.slice(0, 7)} belongs to (GitHub API).`, []))
+    log.info(clean(`Pull request #${pr} is the one commit ${sha.slice(0, 7)} belongs to (GitHub API).`, []))
     draft.defaults.prNumber = { value: String(pr), source: 'GitHub API' }
   } else {
-    core.info(clean(`GitHub lists no pull request for commit ${draft.prSha.slice(0, 7)}.`, []))
+    log.info(clean(`GitHub lists no pull request for commit ${sha.slice(0, 7)}.`, []))
+    // Not a bad input (none was given): the commit was pushed without a pull request, so there is nothing to blame.
+    if (input) {
+      const message = `GitHub lists no pull request for commit ${sha.slice(0, 7)} (pushed without one), so this incident has no change to blame and nothing was sent. Set ${input} to the pull request whose change caused it (44, #44 or its URL).`
+      draft.problems = [...(draft.problems ?? []), { field: 'pr-number', message: clean(message, []) }]
+    }
   }
 }

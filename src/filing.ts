@@ -3,7 +3,7 @@
  * those to send in one commit (with the confirmations of the batch before), posts them, and leaves
  * their confirmations for the next commit. Shared by a live event (a batch of one) and a backfill.
  */
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { randomUUID } from 'node:crypto'
 import { GitHubApi, GitHubApiError, RateLimitError } from './github-api.js'
 import type { DeploymentPayload } from './deployment.js'
@@ -12,7 +12,8 @@ import type { Built } from './incident.js'
 import { deploymentKey, Ledger, LedgerEntry, LedgerError } from './ledger.js'
 import { clean } from './redact.js'
 import { pool } from './pool.js'
-import { CommentRecords, threadOf } from './record.js'
+import { CommentRecords, threadOf, threadPermission } from './record.js'
+import type { Thread } from './situations/draft.js'
 import type { Stop } from './stop.js'
 
 /** How incidents are filed in this run. */
@@ -35,9 +36,9 @@ export interface Filing {
 }
 
 /** One record to file: an incident, with the thread its situation names for the comment, or a deployment. */
-export type Item = { built: Built; thread?: number } | { deployment: DeploymentPayload }
+export type Item = { built: Built; thread?: Thread } | { deployment: DeploymentPayload }
 
-const isIncident = (item: Item): item is { built: Built; thread?: number } => 'built' in item
+const isIncident = (item: Item): item is { built: Built; thread?: Thread } => 'built' in item
 const kindOf = (item: Item): Kind => (isIncident(item) ? INCIDENT : DEPLOYMENT)
 /** The record's id as the user names it: its provider_id, or its deployment_id. */
 const idOf = (item: Item): string => (isIncident(item) ? (item.built.payload.provider_id ?? '') : item.deployment.deployment_id)
@@ -119,7 +120,8 @@ export class Filer {
       now: () => new Date(),
       sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms))
     }
-    return new Filer(filing, await Ledger.open(api, writer), new CommentRecords(api))
+    const ledger = await log.group('GitHub API: the ledger of filed incidents', () => Ledger.open(api, writer, filing.dryRun))
+    return new Filer(filing, ledger, new CommentRecords(api))
   }
 
   /**
@@ -144,7 +146,7 @@ export class Filer {
       }
     }
     if (filing.dryRun) {
-      for (const i of send) outcomes[i] = this.dryRun(items[i], () => onFiled(i, '', payloadOf(items[i])))
+      for (const i of send) outcomes[i] = await this.dryRun(items[i], () => onFiled(i, '', payloadOf(items[i])))
       return outcomes
     }
     if (filing.stop.reason) {
@@ -191,7 +193,7 @@ export class Filer {
   async readEarlierRecords(items: Item[]): Promise<void> {
     const due = items.filter(isIncident).filter(item => this.needsImport(item))
     if (!this.comments || due.length < 2) return
-    const threads = new Set(due.map(item => this.threadNumber(item) as number))
+    const threads = new Set(due.map(item => (this.thread(item) as Thread).number))
     // A record is written after its incident resolved: none of these is older than the first resolution.
     const since = new Date(Math.min(...due.map(item => Date.parse(item.built.payload.resolution_time))))
     try {
@@ -203,14 +205,14 @@ export class Filer {
   }
 
   /** An incident the ledger does not know, resolved before it began: its record may be in a comment of a version before it. */
-  private needsImport(item: { built: Built; thread?: number }): boolean {
+  private needsImport(item: { built: Built; thread?: Thread }): boolean {
     const { ledger } = this
-    const thread = this.threadNumber(item)
+    const thread = this.thread(item)
     return (
       !!ledger &&
       !!thread &&
       !ledger.get(keyOf(item)) &&
-      !ledger.imported(thread) &&
+      !ledger.imported(thread.number) &&
       Date.parse(item.built.payload.resolution_time) < ledger.createdAt.getTime()
     )
   }
@@ -238,24 +240,26 @@ export class Filer {
     if (!ledger || !comments) return undefined
     const key = keyOf(item)
     const providerId = idOf(item)
-    const thread = isIncident(item) ? this.threadNumber(item) : undefined
-    if (thread && isIncident(item) && this.needsImport(item)) {
+    const thread = isIncident(item) ? this.thread(item) : undefined
+    // Read is enough where the run leaves no comment (a dry run, a backfill); otherwise the thread needs write anyway.
+    const permission = thread && threadPermission(thread, this.filing.comments !== false && !this.filing.dryRun)
+    if (thread && permission && isIncident(item) && this.needsImport(item)) {
       try {
-        ledger.importRecords(thread, await comments.read(thread))
+        ledger.importRecords(thread.number, await comments.read(thread.number, permission))
       } catch (error) {
         if (error instanceof RateLimitError) this.filing.stop.request(clean(error.message, []))
         if (!(error instanceof GitHubApiError)) throw error
         return {
           status: 'not sent',
-          problem: `Not sent: its record on #${thread} could not be read (${clean(error.message, [])}), so it is not known whether it was filed before. Run the workflow again when GitHub answers.`
+          problem: `Not sent: its record on #${thread.number} could not be read (${clean(error.message, [])}), so it is not known whether it was filed before. Run the workflow again when GitHub answers.`
         }
       }
     }
     const entry = ledger.get(key)
     if (!entry || entry.state === 'filed' || ledger.inFlight(entry)) return entry && this.fromEntry(item, entry)
     // A reservation whose run stopped: the comment it leaves right after Hivel's answer may prove it filed.
-    if (entry.state === 'sending' && thread) {
-      const proof = (await comments.read(thread).catch(() => [])).find(r => r.providerId === providerId)
+    if (entry.state === 'sending' && thread && permission) {
+      const proof = (await comments.read(thread.number, permission).catch(() => [])).find(r => r.providerId === providerId)
       if (proof) {
         ledger.settle(key, 'filed', { incident_id: proof.incidentId, record: proof.url, payload: entry.payload })
         return { status: 'already filed', incidentId: proof.incidentId, recordUrl: proof.url, before: earlier(entry) }
@@ -278,23 +282,34 @@ export class Filer {
   }
 
   /** The thread for the comment; tell: say why there is none. */
-  private threadNumber(item: { built: Built; thread?: number }, tell = false): number | undefined {
+  private thread(item: { built: Built; thread?: Thread }, tell = false): Thread | undefined {
     const thread = threadOf(item.built.payload, item.thread, this.filing.ownRepoUrl)
     if ('none' in thread) {
-      if (tell && !this.filing.quiet) core.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []))
+      if (tell && !this.filing.quiet)
+        log.notice(clean(`No comment on this incident is left on GitHub: ${thread.none}.`, []), 'No record comment')
       return undefined
     }
-    return thread.number
+    return thread
   }
 
-  private dryRun(item: Item, onFiled: () => void): Outcome {
+  private async dryRun(item: Item, onFiled: () => void): Promise<Outcome> {
+    await log.group(`Hivel: the ${kindOf(item).name} request (dry run)`, () => Promise.resolve(this.logRequest(item)), this.nameOf(item))
+    onFiled()
+    return { status: 'dry run' }
+  }
+
+  /** What a dry run would send. */
+  private logRequest(item: Item): void {
     const headers = Object.keys(authHeaders('', this.deliveryOf(item).authHeader)).map(h => `${h}: ***`)
     const url = `${this.filing.delivery.baseUrl}${kindOf(item).path}`
     this.log(
       `Dry run: nothing is sent. The request would be:\nPOST ${url}\n${headers.join('\n')}\n${JSON.stringify(payloadOf(item), null, 2)}`
     )
-    onFiled()
-    return { status: 'dry run' }
+  }
+
+  /** What a record's log lines begin with in a backfill, where many are filed at once: "issue #12". */
+  private nameOf(item: Item): string | undefined {
+    return this.filing.quiet ? log.recordName(idOf(item)) : undefined
   }
 
   /** How a record is sent: a deployment with its own key, in the one header Hivel's deployment API reads. */
@@ -304,12 +319,17 @@ export class Filer {
   }
 
   private log(message: string): void {
-    if (this.filing.quiet) core.debug(message)
-    else core.info(message)
+    if (this.filing.quiet) log.debug(message)
+    else log.info(message)
   }
 
-  /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger. */
-  private async send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
+  /** Posts one reserved incident, leaves the comment for people, and queues its state for the ledger: in a log group. */
+  private send(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
+    const title = `Hivel: sending the ${kindOf(item).name} ${log.recordName(idOf(item))}`
+    return log.group(title, () => this.sendNow(item, onFiled), this.nameOf(item))
+  }
+
+  private async sendNow(item: Item, onFiled: (id: string) => void): Promise<Outcome> {
     const { filing, ledger, comments } = this
     const kind = kindOf(item)
     const payload = payloadOf(item)
@@ -332,7 +352,7 @@ export class Filer {
     }
     onFiled(id)
     this.log(`Hivel filed ${kind.name} ${clean(id, [])}`)
-    const thread = isIncident(item) && filing.comments !== false ? this.threadNumber(item, true) : undefined
+    const thread = isIncident(item) && filing.comments !== false ? this.thread(item, true) : undefined
     const recordUrl =
       thread && comments && isIncident(item)
         ? await comments.write(thread, item.built.payload, id, filing.runUrl).catch(e => this.noComment(thread, e))
@@ -343,10 +363,10 @@ export class Filer {
   }
 
   /** A comment that cannot be left (a locked thread, a missing permission) loses nothing: the ledger has the record. */
-  private noComment(thread: number, error: unknown): undefined {
-    const message = `Could not leave the comment on #${thread} (${clean((error as Error).message, [])}); the ledger holds the record, so nothing is filed twice.`
-    if (this.commentWarned) core.info(message)
-    else core.warning(message)
+  private noComment(thread: Thread, error: unknown): undefined {
+    const message = `Could not leave the comment on #${thread.number} (${clean((error as Error).message, [])}); the ledger holds the record, so nothing is filed twice.`
+    if (this.commentWarned) log.info(message)
+    else log.warning(message, 'Record comment not left')
     this.commentWarned = true
     return undefined
   }

@@ -8,10 +8,10 @@
  * 100, a commit's pull requests are asked once, and every answer's x-ratelimit-* headers pace the next
  * request (waiting for the reset when it is near, stopping with RateLimitError when it is not).
  */
-import * as core from '@actions/core'
 import * as http from 'node:http'
 import * as https from 'node:https'
 import { agentFor, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
+import * as log from './log.js'
 import { clean } from './redact.js'
 
 /** The repository the run belongs to, from GITHUB_REPOSITORY. */
@@ -162,6 +162,12 @@ export function explainStatus(status: number, headers: http.IncomingHttpHeaders,
   return `GitHub answered ${status} ${said}`
 }
 
+/** A 403 that says a permission is missing: not a spent rate limit, not a locked conversation. */
+function refusal(status: number, headers: http.IncomingHttpHeaders, body: string): boolean {
+  const said = githubMessage(body) ?? ''
+  return status === 403 && headers['x-ratelimit-remaining'] !== '0' && !/\blocked\b|rate limit/i.test(said)
+}
+
 function githubMessage(body: string): string | undefined {
   try {
     const message = (JSON.parse(body) as { message?: unknown } | null)?.message
@@ -238,6 +244,8 @@ export class GitHubApi {
   private remaining?: number
   private limit?: number
   private resetAt?: number
+  /** The permissions GitHub refused in this run (403), to be named together at its end. */
+  readonly refused = new Set<string>()
   /** Requests made, for the log, the summary and the bench; and by kind. */
   requests = 0
   readonly requestsByKind: Record<string, number> = {}
@@ -298,7 +306,7 @@ export class GitHubApi {
     }
     const read = method === 'GET'
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    core.debug(`GitHub API: ${purpose.what}`)
+    log.debug(`GitHub API: ${purpose.what}`)
     let secondary = 0
     let redirects = 0
     for (let attempt = 1; ; attempt++) {
@@ -349,11 +357,12 @@ export class GitHubApi {
         } else {
           const wait = this.secondaryWait(status, headers, text)
           if (wait !== undefined && secondary++ < SECONDARY_RETRIES) {
-            if (wait > 0) core.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
+            if (wait > 0) log.info(`GitHub asked to slow down (secondary rate limit); waiting ${Math.ceil(wait / 1000)} s.`)
             await this.pacing.sleep(wait)
             attempt--
             continue
           }
+          if (purpose.permission && refusal(status, headers, text)) this.refused.add(purpose.permission)
           const error = fail(explainStatus(status, headers, text, purpose.permission), status)
           // 5xx: GitHub did not do it, or may have; a read is safe to ask again, a write only when not processed.
           if (status < 500 || (!read && !NOT_PROCESSED_STATUSES.has(status))) throw error
@@ -372,7 +381,7 @@ export class GitHubApi {
       }
       if (attempt >= ATTEMPTS) throw new GitHubApiError(`${transient.message} (${ATTEMPTS} attempts)`, transient.status)
       const delay = this.pacing.random() * BACKOFF_BASE_MS * 2 ** (attempt - 1)
-      core.info(`${transient.message}; trying again in ${(delay / 1000).toFixed(1)} s.`)
+      log.info(`${transient.message}; trying again in ${(delay / 1000).toFixed(1)} s.`)
       await this.pacing.sleep(delay)
     }
   }
@@ -429,7 +438,7 @@ export class GitHubApi {
         `${why} until it resets at ${at}, later than rate-limit-wait-seconds (${this.pacing.maxWaitSeconds}) allows waiting`
       )
     }
-    core.info(`${why}; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
+    log.info(`${why}; waiting ${Math.ceil(wait / 1000)} s for it to reset at ${at}.`)
     await this.pacing.sleep(wait)
     this.remaining = undefined
   }
@@ -699,11 +708,11 @@ export class GitHubApi {
     return commits.map(c => c.commit.message)
   }
 
-  /** The comments of an issue or pull request, oldest first. */
-  comments(number: number): AsyncGenerator<Comment> {
+  /** The comments of an issue or pull request, oldest first; permission: the one the thread needs (see threadPermission). */
+  comments(number: number, permission: string): AsyncGenerator<Comment> {
     return this.list<Comment>(
       `${this.repoPath}/issues/${number}/comments`,
-      { what: `read the comments of #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comments' },
+      { what: `read the comments of #${number}`, permission, kind: 'comments' },
       {}
     )
   }
@@ -717,13 +726,13 @@ export class GitHubApi {
     )
   }
 
-  /** Adds a comment to an issue or pull request; its link. */
-  async comment(number: number, body: string): Promise<string> {
+  /** Adds a comment to an issue or pull request; its link. permission: the one the thread needs. */
+  async comment(number: number, body: string, permission: string): Promise<string> {
     return (
       await this.json<{ html_url: string }>(
         'POST',
         `${this.repoPath}/issues/${number}/comments`,
-        { what: `comment on #${number}`, permission: 'issues: write or pull-requests: write', kind: 'comment' },
+        { what: `comment on #${number}`, permission, kind: 'comment' },
         { body: { body } }
       )
     ).html_url
@@ -738,9 +747,9 @@ export class GitHubApi {
     return this.me
   }
 
-  /** The ledger's commit and text; undefined when the ledger does not exist yet. */
-  async readLedger(): Promise<{ commit: string; text: string } | undefined> {
-    const purpose = { what: `read ${LEDGER_REF}`, permission: 'contents: read', kind: 'ledger' }
+  /** The ledger's commit and text; undefined when the ledger does not exist yet. permission: the one to name if refused. */
+  async readLedger(permission: string): Promise<{ commit: string; text: string } | undefined> {
+    const purpose = { what: `read ${LEDGER_REF}`, permission, kind: 'ledger' }
     const ref = await this.request('GET', `${this.repoPath}/git/ref/${LEDGER_REF.slice(5)}`, purpose, { accept: [404] })
     // Only a 404 says there is no ledger: any other answer without a commit is a failure, not "none".
     if (ref.status === 404) return undefined

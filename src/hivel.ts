@@ -2,7 +2,7 @@
  * The Hivel client, for incidents and deployments: one POST per attempt, retried only when another
  * attempt can help and cannot file the record twice, each attempt bounded in time and in what it reads.
  */
-import * as core from '@actions/core'
+import * as log from './log.js'
 import { Answer, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from './http.js'
 import type { DeploymentPayload } from './deployment.js'
 import type { Payload } from './incident.js'
@@ -177,14 +177,14 @@ export async function send(
       if (status >= 200 && status < 300) {
         if (kind.name === 'incident') return acceptedId(outcome.answer, how, prefix, made, show, secrets)
         // A deployment is known by the id it was sent with.
-        core.info(`${prefix}: ${how}`)
+        log.info(`${prefix}: ${how}`)
         return id
       }
       last = `${how}${text.trim() ? `: ${show(text)}` : ''}`
       wait = retryAfterMs(resHeaders['retry-after'])
       if (UNSURE_STATUSES.has(status)) unsure = true
       else if (!NOT_PROCESSED_STATUSES.has(status)) {
-        core.info(`${prefix}: ${how}`)
+        log.info(`${prefix}: ${how}`)
         throw new DeliveryError(
           explainStatus(kind, status, show(text), url, made, show(String(resHeaders.location ?? ''))),
           unsure ? 'maybe' : 'no',
@@ -195,7 +195,7 @@ export async function send(
       last = outcome.written ? `${outcome.failure} after the request was sent` : outcome.failure
       if (outcome.written) unsure = true
       else if (!CONNECTION_ERRORS.has(outcome.code)) {
-        core.info(`${prefix}: ${last}`)
+        log.info(`${prefix}: ${last}`)
         throw new DeliveryError(
           `Could not reach Hivel at ${url.origin}: ${show(last)}. This is not retried, as another attempt would fail the same way (${made}).`,
           unsure ? 'maybe' : 'no',
@@ -204,7 +204,7 @@ export async function send(
       }
     }
     if (unsure && !delivery.retryWhenUnsure) {
-      core.info(`${prefix}: ${last}`)
+      log.info(`${prefix}: ${last}`)
       throw new DeliveryError(
         `Hivel may have filed the ${noun}: the attempt got ${last}, which can come after Hivel stored it, so it was not sent again and cannot be filed twice (${made}). ` +
           `Look in Hivel for ${noun === 'incident' ? 'an' : 'a'} ${noun} with ${kind.idField} ${show(id)}: if it is there, nothing is lost; if not, run the job again with that ${kind.idField} in the resend input. retry-when-unsure: true retries such outcomes, at the risk of a duplicate.`,
@@ -213,16 +213,16 @@ export async function send(
       )
     }
     if (n === delivery.maxAttempts) {
-      core.info(`${prefix}: ${last}; no attempts left`)
+      log.info(`${prefix}: ${last}; no attempts left`)
       break
     }
     if (delivery.stopped?.()) {
-      core.info(`${prefix}: ${last}; the run is stopping, so no other attempt is made`)
+      log.info(`${prefix}: ${last}; the run is stopping, so no other attempt is made`)
       throw new DeliveryError(`The run was stopped after ${made}; the last one got ${last}.`, unsure ? 'maybe' : 'no')
     }
     const backoff = clock.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1))
     const delay = wait !== undefined ? Math.min(wait, RETRY_AFTER_CAP_MS) : backoff
-    core.info(`${prefix}: ${last}; retrying in ${(delay / 1000).toFixed(1)} s${wait !== undefined ? ' (Retry-After)' : ''}`)
+    log.info(`${prefix}: ${last}; retrying in ${(delay / 1000).toFixed(1)} s${wait !== undefined ? ' (Retry-After)' : ''}`)
     await clock.sleep(delay)
   }
   throw new DeliveryError(
@@ -235,7 +235,7 @@ export async function send(
 /** The incident id of a 2xx answer, or why it cannot be passed on. Never retried: Hivel has most likely filed it. */
 function acceptedId(answer: Answer, how: string, prefix: string, made: string, show: (text: string) => string, secrets: string[]): string {
   const id = incidentIdFrom(answer.body)
-  core.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
+  log.info(`${prefix}: ${how}${id ? `, incident ${show(id)}` : ''}`)
   if (id && secrets.some(secret => id.includes(secret))) {
     throw new DeliveryError(
       `Hivel answered ${how} with an incident_id that contains the API token; it is not used as the output, so the token cannot leak (${made}).`,

@@ -1,5 +1,5 @@
 /** Builds the incident Hivel receives from the inputs and the context's defaults, and checks it. */
-import * as core from '@actions/core'
+import * as log from './log.js'
 import type { Defaults, Source, Sourced } from './situations/draft.js'
 import { clean } from './redact.js'
 import { FIELD_LIMIT, Incident, INPUT_OF_FIELD, parseAll, payloadSchema, SEVERITIES, Settings } from './schema.js'
@@ -41,10 +41,16 @@ export function buildIncident(settings: Settings, defaults: Defaults, now: Date)
   }
   const incident = parseAll(payloadSchema(now), draft, key => INPUT_OF_FIELD[key as keyof Incident] ?? key)
   if (draft.description && draft.description.length > FIELD_LIMIT) {
-    core.warning(`description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`)
+    log.warning(
+      `description is ${draft.description.length} characters long; Hivel accepts ${FIELD_LIMIT}, so it was cut to fit.`,
+      'Description cut to fit'
+    )
   }
   if (!(SEVERITIES as readonly string[]).includes(incident.severity)) {
-    core.notice(clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []))
+    log.notice(
+      clean(`severity "${incident.severity}" is not one of ${SEVERITIES.join(', ')}; it is sent as given.`, []),
+      'Severity sent as given'
+    )
   }
   const payload = {
     ...incident,

@@ -78,7 +78,8 @@ export function readInputs(): RawInputs {
     if (scheme) {
       core.setSecret(withoutSchemeWord(token))
       core.notice(
-        `${name} starts with the word "${scheme}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`
+        `${name} starts with the word "${scheme}", which is not part of the token: it was removed. auth-header: bearer sends the token as "Authorization: Bearer <token>".`,
+        { title: `${name}: scheme word removed` }
       )
     }
   }

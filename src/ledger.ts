@@ -48,7 +48,8 @@ type Doc = v.InferOutput<typeof ledgerSchema>
 
 /** Where the ledger is kept: GitHubApi, or a test's stand-in. */
 export interface LedgerStore {
-  readLedger(): Promise<{ commit: string; text: string } | undefined>
+  /** permission: the one to name should the read be refused (write when the run writes it too). */
+  readLedger(permission: string): Promise<{ commit: string; text: string } | undefined>
   /** The new commit, or undefined when the ref moved since parent. */
   writeLedger(text: string, message: string, parent: string | undefined): Promise<string | undefined>
   /** Waits until n requests can be made, or throws RateLimitError. */
@@ -85,8 +86,10 @@ const transient = (error: unknown) =>
   (error.status === undefined || error.status >= 500)
 
 const WHERE = `the ledger of filed incidents (${LEDGER_FILE} on ${LEDGER_REF})`
-const PERMISSION =
-  "The action records each incident there before sending it: grant `contents: write` in the job's `permissions:` (or set record: false, and nothing stops a duplicate)."
+/** What to grant: the line for the job's permissions, read for a dry run (which only reads the ledger), else write. */
+const permissionText = (permission: string) =>
+  `The action records each incident there before sending it: add \`${permission}\` to the job's \`permissions:\` (or set record: false, and nothing stops a duplicate).`
+const WRITE = 'contents: write'
 
 const DEPLOYMENT_KEY = 'deployment:'
 
@@ -111,17 +114,17 @@ export class Ledger {
     private head: string | undefined
   ) {}
 
-  /** Reads the ledger (an empty one when there is none yet); retried, then a LedgerError. */
-  static async open(store: LedgerStore, writer: Writer): Promise<Ledger> {
-    const { doc, head } = await Ledger.read(store, writer)
+  /** Reads the ledger (an empty one when there is none yet); retried, then a LedgerError. readOnly: a dry run, which writes nothing. */
+  static async open(store: LedgerStore, writer: Writer, readOnly = false): Promise<Ledger> {
+    const { doc, head } = await Ledger.read(store, writer, readOnly ? 'contents: read' : WRITE)
     return new Ledger(store, writer, doc, head)
   }
 
-  private static async read(store: LedgerStore, writer: Writer): Promise<{ doc: Doc; head?: string }> {
+  private static async read(store: LedgerStore, writer: Writer, permission = WRITE): Promise<{ doc: Doc; head?: string }> {
     for (let attempt = 1; ; attempt++) {
       let read: Awaited<ReturnType<LedgerStore['readLedger']>>
       try {
-        read = await store.readLedger()
+        read = await store.readLedger(permission)
       } catch (error) {
         if (transient(error) && attempt < ATTEMPTS) {
           await writer.sleep(1000 * attempt)
@@ -129,7 +132,7 @@ export class Ledger {
         }
         if (error instanceof RateLimitError) throw error
         throw new LedgerError(
-          `Could not read ${WHERE}: ${clean((error as Error).message, [])}. Nothing was sent: without it the action cannot tell what was filed before. ${transient(error) ? 'Re-run the job when GitHub answers.' : PERMISSION}`
+          `Could not read ${WHERE}: ${clean((error as Error).message, [])}. Nothing was sent: without it the action cannot tell what was filed before. ${transient(error) ? 'Re-run the job when GitHub answers.' : permissionText(permission)}`
         )
       }
       if (!read)
@@ -243,7 +246,7 @@ export class Ledger {
           this.dropReservations()
           if (error instanceof LedgerError || error instanceof RateLimitError) throw error
           throw new LedgerError(
-            `Could not write ${WHERE}: ${clean((error as Error).message, [])}.${transient(error) ? '' : ` ${PERMISSION}`}`
+            `Could not write ${WHERE}: ${clean((error as Error).message, [])}.${transient(error) ? '' : ` ${permissionText(WRITE)}`}`
           )
         }
         // A failed ref update may have moved the ref all the same: what is read next says.

@@ -9,7 +9,7 @@ import { buildIncident, Built, Payload } from './incident.js'
 import { clean } from './redact.js'
 import { guard, setOutputs, writeDeploymentSummary, writeSkipped, writeSummary } from './report.js'
 import type { Settings } from './schema.js'
-import { ContextError, Draft, isSkip, Skip } from './situations/draft.js'
+import { ContextError, Draft, isSkip, Skip, Thread } from './situations/draft.js'
 
 /** The problems a draft still has once the inputs are laid over it, as one message; undefined when none. */
 export function remainingProblems(draft: Draft, settings: Settings): string | undefined {
@@ -21,10 +21,25 @@ export function remainingProblems(draft: Draft, settings: Settings): string | un
 function tell(outcome: Outcome, noun: string): void {
   if (outcome.status === 'already filed') {
     core.notice(
-      `Already filed with Hivel as ${noun} ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`
+      `Already filed with Hivel as ${noun} ${clean(outcome.incidentId, [])}${outcome.recordUrl ? ` (${outcome.recordUrl})` : ''}: nothing is sent again.`,
+      { title: `Hivel ${noun} already filed` }
     )
-  } else if (outcome.status === 'in progress') core.notice(clean(outcome.problem, [], 2000))
-  else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, [], 2000))
+  } else if (outcome.status === 'in progress')
+    core.notice(clean(outcome.problem, [], 2000), { title: `Hivel ${noun} being sent by another run` })
+  else if (outcome.status === 'unsure' && outcome.before) core.warning(clean(outcome.problem, [], 2000), { title: `Hivel ${noun} unsure` })
+}
+
+/** A pr-number URL of another repository sets repo_url too: said once, with what it means for the record. */
+function followsPullRequest(settings: Settings, env: RunEnv): void {
+  const other = settings['pr-number']?.repoUrl
+  if (!other || settings['repo-url'] || other.toLowerCase() === `${env.serverUrl}/${env.repository}`.toLowerCase()) return
+  core.notice(
+    clean(
+      `pr-number is a pull request of ${other}, so repo_url follows it: Hivel counts the incident against ${other}, not ${env.repository}. Set repo-url to choose otherwise.`,
+      []
+    ),
+    { title: 'repo_url follows pr-number' }
+  )
 }
 
 /**
@@ -52,18 +67,24 @@ export async function fileLive(settings: Settings, env: RunEnv, now: Date, api: 
       )
     : undefined
   const skipped = [deployment, draft].filter(found => found && isSkip(found)).map(found => (found as Skip).skip)
-  for (const reason of skipped) core.notice(clean(reason, []))
+  for (const reason of skipped) core.notice(clean(reason, []), { title: 'Nothing to send to Hivel' })
   const items: Item[] = []
   // Every record is built and checked before anything is sent: bad input sends nothing.
   const sendsDeployment = !!deployment && !isSkip(deployment)
   if (sendsDeployment) items.push({ deployment: buildDeployment(settings, deployment, now) })
-  let incident: { built: Built; thread?: number } | undefined
+  let incident: { built: Built; thread?: Thread } | undefined
   if (draft && !isSkip(draft)) {
     const problems = remainingProblems(draft, settings)
     if (problems) throw new ContextError(problems)
     if (draft.outage?.cutShort)
-      core.warning(`${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`)
+      core.warning(
+        `${draft.outage.cutShort}: the incident is filed from the earliest failure seen, so the outage may have begun earlier.`,
+        {
+          title: 'Outage may have begun earlier'
+        }
+      )
     incident = { built: buildIncident(settings, draft.defaults, now), thread: draft.thread }
+    followsPullRequest(settings, env)
     items.push(incident)
   }
   if (!incident) setOutputs('')

@@ -5,9 +5,11 @@ import { RunEnv, runEnv } from './context.js'
 import type { Filing } from './filing.js'
 import { GitHubApi } from './github-api.js'
 import { fileLive } from './live.js'
+import * as log from './log.js'
+import { reportPermissions } from './permissions.js'
 import { clean } from './redact.js'
 import { readInputs } from './inputs.js'
-import { writeProblems } from './report.js'
+import { reportProblems, summariesWritten, writeFailure } from './report.js'
 import { InputError, parseAll, Settings, settingsSchema } from './schema.js'
 import { Stop } from './stop.js'
 
@@ -32,7 +34,7 @@ function filingOf(settings: Settings, env: RunEnv, own: RunEnv, stop: Stop): Fil
   }
 }
 
-/** Runs the action; every failure ends in one setFailed (or a warning when fail-on-error is false). */
+/** Runs the action; every failure ends in one titled error that fails the step (or a warning when fail-on-error is false). */
 export async function run(): Promise<void> {
   const now = new Date()
   const raw = readInputs()
@@ -40,6 +42,8 @@ export async function run(): Promise<void> {
   // The token as sent: a pasted scheme word removed, so the bare token is hidden too.
   let apiToken: string | undefined
   const stop = new Stop().listen()
+  const summaries = summariesWritten()
+  let api: GitHubApi | undefined
   try {
     const own = runEnv()
     const settings = parseAll(settingsSchema(now, own.serverUrl, own.eventName, own.repository), raw)
@@ -48,7 +52,7 @@ export async function run(): Promise<void> {
     failOnError = settings['fail-on-error']
     apiToken = settings['api-token']
     const [owner = '', repo = ''] = env.repository.split('/')
-    const api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
+    api = new GitHubApi(settings['github-token'], { owner, repo }, settings['timeout-seconds'], {
       maxWaitSeconds: settings['rate-limit-wait-seconds']
     })
     const filing = filingOf(settings, env, own, stop)
@@ -57,17 +61,17 @@ export async function run(): Promise<void> {
   } catch (error) {
     const secrets = [raw['api-token'], apiToken, raw['deployment-api-token'], raw['github-token']]
     if (error instanceof InputError) {
-      const problems = error.problems.map(p => clean(p, secrets, 1000))
-      for (const problem of problems) core.error(problem)
-      const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid; nothing was sent to Hivel`
-      await writeProblems(title, problems)
-      core.setFailed(`${title} (see above).`)
+      log.fail(`${await reportProblems(error.problems.map(p => clean(p, secrets, 1000)))}.`, `${log.FAILED}: invalid input`)
       return
     }
     const message = clean(error instanceof Error ? error.message : String(error), secrets, 4000)
-    if (failOnError) core.setFailed(message)
-    else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`)
+    // A failure before any summary (a refused look-up, an issue's misspelt severity) says why there too.
+    if (summariesWritten() === summaries) await writeFailure(message, failOnError)
+    if (failOnError) log.fail(message)
+    else core.warning(`${message} (fail-on-error is false, so the step succeeds.)`, { title: 'Hivel step did not finish' })
   } finally {
     stop.dispose()
+    // After the failure's own summary: every permission the run was refused, at once.
+    if (api) await reportPermissions(api.refused)
   }
 }

@@ -6,6 +6,7 @@
 import { type Comment, type GitHubApi, GitHubApiError } from './github-api.js'
 import { isPlainId } from './hivel.js'
 import { Payload, recoveryMs } from './incident.js'
+import type { Thread } from './situations/draft.js'
 import { formatDuration, utcRange } from './time.js'
 
 const OPEN = '<!-- hivel-incident '
@@ -65,14 +66,20 @@ export function commentBody(payload: Payload, incidentId: string, runUrl: string
   ].join('\n')
 }
 
-/** Where the record of an incident lives: its thread in this repository, or why there is none. */
-export type Thread = { number: number } | { none: string }
+/**
+ * The one permission a thread's comments need: issues for an issue, pull-requests for a pull
+ * request; read to read them, write when the run also comments there.
+ */
+export const threadPermission = (thread: Thread, write: boolean): string =>
+  `${thread.kind === 'issue' ? 'issues' : 'pull-requests'}: ${write ? 'write' : 'read'}`
 
-/** The thread of a payload: the situation's own (an issue), else the blamed pull request when it is in this repository. */
-export function threadOf(payload: Payload, situationThread: number | undefined, ownRepoUrl: string): Thread {
-  if (situationThread) return { number: situationThread }
-  if (payload.repo_url.toLowerCase() === ownRepoUrl.toLowerCase()) return { number: Number(payload.pr_number) }
-  return { none: `the pull request it blames is in ${payload.repo_url}, not this repository` }
+/** The thread of a payload: the situation's own (an issue, a revert), else the blamed pull request when it is in this repository; or why there is none. */
+export function threadOf(payload: Payload, situationThread: Thread | undefined, ownRepoUrl: string): Thread | { none: string } {
+  if (situationThread) return situationThread
+  if (payload.repo_url.toLowerCase() === ownRepoUrl.toLowerCase()) return { number: Number(payload.pr_number), kind: 'pull request' }
+  return {
+    none: `the pull request it blames is in ${payload.repo_url}, not this repository, and the job's token comments only on this repository's threads (the ledger, when record is true, still keeps it from being filed twice)`
+  }
 }
 
 /**
@@ -100,11 +107,11 @@ export class CommentRecords {
     for (const [thread, records] of found) this.threads.set(thread, Promise.resolve(records))
   }
 
-  /** The records on a thread. */
-  read(thread: number): Promise<Recorded[]> {
+  /** The records on a thread, read with the permission named should it be refused. */
+  read(thread: number, permission: string): Promise<Recorded[]> {
     let recorded = this.threads.get(thread)
     if (!recorded) {
-      recorded = this.readThread(thread)
+      recorded = this.readThread(thread, permission)
       this.threads.set(thread, recorded)
       // A failed read is not remembered: the next incident of the thread asks again.
       recorded.catch(() => this.threads.delete(thread))
@@ -112,10 +119,10 @@ export class CommentRecords {
     return recorded
   }
 
-  private async readThread(thread: number): Promise<Recorded[]> {
+  private async readThread(thread: number, permission: string): Promise<Recorded[]> {
     const found: Recorded[] = []
     try {
-      for await (const comment of this.api.comments(thread)) {
+      for await (const comment of this.api.comments(thread, permission)) {
         if (!comment.body?.includes(OPEN) || !(await this.byAction(comment))) continue
         found.push(...markersIn(comment.body, comment.html_url))
       }
@@ -134,7 +141,7 @@ export class CommentRecords {
   }
 
   /** Leaves the comment for people; its link. */
-  async write(thread: number, payload: Payload, incidentId: string, runUrl: string): Promise<string> {
-    return this.api.comment(thread, commentBody(payload, incidentId, runUrl))
+  async write(thread: Thread, payload: Payload, incidentId: string, runUrl: string): Promise<string> {
+    return this.api.comment(thread.number, commentBody(payload, incidentId, runUrl), threadPermission(thread, true))
   }
 }

@@ -6,8 +6,8 @@ import { Built, Payload, recoveryMs } from './incident.js'
 import type { Span } from './figures.js'
 import { escapeCell } from './markdown.js'
 import { clean } from './redact.js'
-import type { Outage } from './situations/draft.js'
-import { formatDuration, toIsoUtc, utcRange } from './time.js'
+import type { Outage, Source } from './situations/draft.js'
+import { formatDuration, formatUtc, utcRange } from './time.js'
 import { timelineMarkdown } from './timeline.js'
 
 /**
@@ -28,21 +28,26 @@ export function guard(what: string, write: () => void): void {
   try {
     write()
   } catch (error) {
-    core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not ${what}: ${clean((error as Error).message, [])}`, { title: `Could not ${what}` })
   }
 }
 
 // Outside a runner (a local run) there is no summary file to write.
 const hasSummary = () => !!process.env.GITHUB_STEP_SUMMARY
 
+/** Summaries written so far: a run that fails before writing one gets one that says why. */
+let summaries = 0
+export const summariesWritten = (): number => summaries
+
 /** Writes the job summary; a summary that cannot be written is a warning, never a failed step. */
 export async function writeMarkdown(markdown: string): Promise<void> {
   if (!hasSummary()) return
+  summaries++
   try {
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
     core.summary.emptyBuffer()
-    core.warning(`Could not write the job summary: ${clean((error as Error).message, [])}`)
+    core.warning(`Could not write the job summary: ${clean((error as Error).message, [])}`, { title: 'Job summary not written' })
   }
 }
 
@@ -51,9 +56,25 @@ export async function writeSkipped(reason: string): Promise<void> {
   await writeMarkdown(`### Hivel incident not filed\n\n${escapeCell(reason)}`)
 }
 
-/** The job summary of bad input: every problem, as the log lists them. */
-export async function writeProblems(title: string, problems: string[]): Promise<void> {
+/** The input a problem names ("Input 'severity' …"). */
+const inputOf = (problem: string) => /^Input '([^']+)'/.exec(problem)?.[1]
+
+/**
+ * Bad input: each problem as an error titled with its input, and the job summary listing them all.
+ * Returns the sentence the step fails with, which names the inputs ("2 inputs are invalid (severity, pr-number); …").
+ */
+export async function reportProblems(problems: string[]): Promise<string> {
+  for (const problem of problems) core.error(problem, { title: `Invalid input ${inputOf(problem) ?? ''}`.trim() })
+  const names = [...new Set(problems.map(inputOf).filter(Boolean))]
+  const title = `${problems.length === 1 ? 'An input is' : `${problems.length} inputs are`} invalid${names.length ? ` (${names.join(', ')})` : ''}; nothing was sent to Hivel`
   await writeMarkdown([`### ${escapeCell(title)}`, '', ...problems.map(p => `- ${escapeCell(p)}`)].join('\n'))
+  return title
+}
+
+/** The job summary of a run that failed before it could report anything else: why, as the log says it. */
+export async function writeFailure(message: string, failOnError: boolean): Promise<void> {
+  const title = failOnError ? 'The Hivel step failed' : 'The Hivel step did not finish (fail-on-error is false, so it succeeds)'
+  await writeMarkdown([`### ${title}`, '', `> [!CAUTION]\n> ${escapeCell(message)}`].join('\n'))
 }
 
 const idOf = (o: Outcome) => escapeCell('incidentId' in o ? o.incidentId : '')
@@ -75,10 +96,10 @@ const FATES: Record<Outcome['status'], (o: Outcome) => string> = {
   filed: o => `filed as **${idOf(o)}**`,
   'already filed': o => `already filed as **${idOf(o)}**`,
   'in progress': () => 'being sent by another run',
-  unsure: () => 'perhaps filed (see the warning below)',
-  'not recorded': o => `filed as **${idOf(o)}** but not recorded (see the warning below)`,
-  'not sent': () => 'not sent (see the warning below)',
-  failed: () => 'not filed (see the warning below)'
+  unsure: () => 'perhaps filed (see why below)',
+  'not recorded': o => `filed as **${idOf(o)}** but not recorded (see why below)`,
+  'not sent': () => 'not sent (see why below)',
+  failed: () => 'not filed (see why below)'
 }
 
 /** The pull request blamed, linked when the repository is a web address. */
@@ -116,10 +137,10 @@ function outageLines(outage: Outage): string[] {
     '',
     `#### The outage of ${escapeCell(outage.what)}`,
     '',
-    '| When (UTC) | What | State |',
+    '| When | What | State |',
     '| --- | --- | --- |',
-    ...outage.failures.map(f => `| ${toIsoUtc(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
-    `| ${toIsoUtc(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
+    ...outage.failures.map(f => `| ${formatUtc(f.at)} | [${escapeCell(f.label)}](${f.url}) | ${escapeCell(f.state)} |`),
+    `| ${formatUtc(outage.recovery.at)} | [${escapeCell(outage.recovery.label)}](${outage.recovery.url}) | recovered |`,
     ...(outage.cutShort ? ['', `> [!WARNING]\n> ${escapeCell(outage.cutShort)}: the outage may have begun earlier.`] : [])
   ]
 }
@@ -143,8 +164,23 @@ function asFiled<T>(outcome: Outcome, now: T, sources: Built['sources']): { show
   return {
     shown: payload as T,
     sources: {},
-    line: [`Filed before, at ${at.slice(0, 16).replace('T', ' ')} UTC by ${by}: shown as it was sent then.`, '']
+    line: [`Filed before, at ${formatUtc(at)} by ${by}: shown as it was sent then.`, '']
   }
+}
+
+/** What each word of the "From" column means. */
+const FROM_WORDS: Record<Source, string> = {
+  input: "the step's input",
+  event: 'the event that started the run',
+  'GitHub API': 'looked up in the GitHub API',
+  run: 'this workflow run (its repository, actor or id)',
+  default: 'when the step ran'
+}
+
+/** The line under the table that explains the "From" words it uses, in the order above. */
+function fromLine(used: (Source | undefined)[]): string[] {
+  const words = (Object.keys(FROM_WORDS) as Source[]).filter(word => used.includes(word))
+  return words.length ? ['', `From: ${words.map(word => `*${word}*: ${FROM_WORDS[word]}`).join('; ')}.`] : []
 }
 
 /** The job summary: the opening sentence, a chart of a long outage, the incident as a table, with where each field came from, and the outage it spans. */
@@ -167,8 +203,8 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Severity', 'severity', escapeCell(payload.severity)),
     row('Description', 'description', payload.description && escapeCell(payload.description)),
     row('Affected systems', 'affected_systems', payload.affected_systems?.map(escapeCell).join(', ')),
-    row('Reported', 'reported_time', payload.reported_time),
-    row('Resolved', 'resolution_time', payload.resolution_time),
+    row('Reported', 'reported_time', formatUtc(payload.reported_time)),
+    row('Resolved', 'resolution_time', formatUtc(payload.resolution_time)),
     row('Time to recovery', undefined, formatDuration(recoveryMs(payload))),
     row('Reported by', 'reported_by', payload.reported_by && escapeCell(payload.reported_by)),
     row('Provider id', 'provider_id', payload.provider_id && escapeCell(payload.provider_id)),
@@ -176,6 +212,7 @@ export async function writeSummary(built: Built, outcome: Outcome, outage?: Outa
     row('Pull request', 'pr_number', pullRequest(payload)),
     row('Incident id', undefined, id && escapeCell(id)),
     row('Record', undefined, 'recordUrl' in outcome && outcome.recordUrl ? `[comment](${outcome.recordUrl})` : undefined),
+    ...fromLine(Object.values(sources)),
     ...(outage ? outageLines(outage) : []),
     'problem' in outcome
       ? `\n> [!${failsStep(outcome) || outcome.status === 'unsure' ? 'WARNING' : 'NOTE'}]\n> ${escapeCell(outcome.problem)}`

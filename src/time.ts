@@ -74,6 +74,12 @@ export function toIsoUtc(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z')
 }
 
+/** "2026-12-02 13:04 UTC": the one form of a time in a job summary (to the minute, as the opening sentence's range). */
+export function formatUtc(time: Date | string): string {
+  const iso = (typeof time === 'string' ? new Date(time) : time).toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`
+}
+
 /** "2026-11-26 10:00 → 13:12 UTC" from two ISO 8601 UTC times, with both dates when the days differ. */
 export function utcRange(from: string, to: string): string {
   const [fromDay, fromTime] = from.slice(0, 16).split('T')

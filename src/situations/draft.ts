@@ -48,13 +48,19 @@ export interface Outage {
   cutShort?: string
 }
 
+/** An issue or pull request of this repository, whose kind decides the permission its comments need. */
+export interface Thread {
+  number: number
+  kind: 'issue' | 'pull request'
+}
+
 /** An incident a situation found, before the inputs are laid over it. */
 export interface Draft {
   defaults: Defaults
   /** The commit whose pull request is asked for when no pull request is known. */
   prSha?: string
   /** The issue or pull request of this repository whose thread holds the record, when the situation fixes it. */
-  thread?: number
+  thread?: Thread
   outage?: Outage
   /** Why it cannot be filed as it stands, and what to change; checked after the inputs are laid over. */
   problems?: { field: 'severity' | 'pr-number'; message: string }[]

@@ -62,7 +62,7 @@ export function issueSituation(action: string | undefined, issue: Issue, label: 
       // A pull request of another repository (an incidents repository blaming a service) is Hivel's repo.
       repoUrl: pr?.repoUrl && pr.repoUrl.toLowerCase() !== ownRepo ? fromEvent(pr.repoUrl) : undefined
     },
-    thread: issue.number,
+    thread: { number: issue.number, kind: 'issue' },
     problems,
     then: 'Then reopen and close the issue (a re-run would read the issue as it was).'
   }

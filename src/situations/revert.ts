@@ -180,7 +180,7 @@ export async function revertSituation(
       reportedBy: fromEvent(revert.user?.login),
       severity: severity ? fromEvent(severity) : theirs ? fromApi(theirs) : undefined
     },
-    thread: revert.number,
+    thread: { number: revert.number, kind: 'pull request' },
     problems
   }
 }

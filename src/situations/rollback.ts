@@ -3,7 +3,7 @@
  * began when the earliest failed job of this run attempt ended, or when the attempt started if none
  * failed, and ends when the step runs.
  */
-import * as core from '@actions/core'
+import * as log from '../log.js'
 import { GitHubApi, GitHubApiError, Job, MissingTokenError, RateLimitError } from '../github-api.js'
 import { clean } from '../redact.js'
 import { FIELD_LIMIT, withLink } from '../text.js'
@@ -63,8 +63,8 @@ export async function fromRunJobs(
   } catch (error) {
     if (required) return orSet('reported-time')(error as Error)
     // Without a token the user chose not to ask GitHub; any other failure is worth a line in the log.
-    const log = error instanceof MissingTokenError ? core.debug : core.info
-    log(`No default description: ${(error as Error).message}.`)
+    const write = error instanceof MissingTokenError ? log.debug : log.info
+    write(`No default description: ${(error as Error).message}.`)
     return
   }
   const failed = jobs
@@ -77,13 +77,13 @@ export async function fromRunJobs(
   d.description = { value: withLink(text, runUrl), source: 'GitHub API' }
   if (!required) return
   if (failed.length) {
-    core.info(clean(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`, []))
+    log.info(clean(`The incident began when job '${failed[0].name}' failed at ${failed[0].completed_at} (GitHub API).`, []))
     d.reportedTime = { value: new Date(failed[0].completed_at ?? ''), source: 'GitHub API' }
     return
   }
   const attempt = await api.runAttempt(run.runId, run.runAttempt).catch(orSet('reported-time'))
   const began = attempt.run_started_at ?? attempt.created_at
-  core.info(clean(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`, []))
+  log.info(clean(`No job of this run failed, so the incident is dated from the run's start, ${began} (GitHub API).`, []))
   d.reportedTime = { value: new Date(began), source: 'GitHub API' }
 }
 
