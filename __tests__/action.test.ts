@@ -134,7 +134,7 @@ describe('bad input', () => {
   ])('refuses %s before sending, with that one error', async (_what, inputs, message) => {
     const result = await file({ inputs })
     expect(result.code).toBe(1)
-    const errors = result.stdout.split('\n').filter(line => line.startsWith("::error::Input '"))
+    const errors = result.shown.split('\n').filter(line => line.startsWith("::error::Input '"))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(message)
     expect(server.requests).toHaveLength(0)

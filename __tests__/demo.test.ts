@@ -9,7 +9,8 @@ describe('npm run demo', () => {
   it('shows the log as the runner does (no raw workflow commands), files once, and the re-run sends nothing', () => {
     const run = spawnSync(process.execPath, [DEMO], { encoding: 'utf8', timeout: 60_000 })
     expect(run.status).toBe(0)
-    const lines = run.stdout.split('\n')
+    // A group's lines are indented under its title.
+    const lines = run.stdout.split('\n').map(line => line.trim())
     expect(lines.filter(line => line.startsWith('::'))).toEqual([])
     const rerun = lines.indexOf('--- the same step re-run ---')
     expect(rerun).toBeGreaterThan(0)

@@ -166,7 +166,7 @@ describe('main.ts with history: a re-run of an incident filed before', () => {
     expect(summary()).toContain(
       `Filed before, at 2026-12-02 13:04 UTC by https://github.com/${REPO}/actions/runs/77: shown as it was sent then.`
     )
-    expect(summary()).toContain('| Resolved | 2026-12-02T13:04:00Z |')
+    expect(summary()).toContain('| Resolved | 2026-12-02 13:04 UTC |')
   })
 
   it('says plainly that what was sent is unknown for a record of a version before the ledger, and leaves those outputs empty', async () => {

@@ -107,7 +107,7 @@ describe('organisation: one workflow syncs the repositories of an organisation',
       expect(ran.code).toBe(1)
       expect(github.asked()).toEqual(['GET /repos/acme/secret'])
       expect(hivel.requests).toEqual([])
-      const failure = ran.stdout.split('\n').filter(l => l.startsWith('::error::'))
+      const failure = ran.shown.split('\n').filter(l => l.startsWith('::error::'))
       expect(failure).toHaveLength(1)
       expect(failure[0]).toContain(
         'Cannot read acme/secret: GitHub answered 404 (not found, which is also what GitHub answers a token that cannot see it)'

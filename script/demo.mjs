@@ -32,13 +32,23 @@ const step = () =>
       deployments: 'true'
     }
   })
-/** The log as the runner shows it without step debugging: no ::debug:: lines, and `::notice::text` as "Notice: text". */
-const asShown = (/** @type {string} */ log) =>
-  log
+/**
+ * The log as the runner shows it without step debugging: no ::debug:: lines, `::notice::text` as "Notice: text",
+ * and a group as its title (folded on GitHub) with its lines indented.
+ */
+const asShown = (/** @type {string} */ log) => {
+  let depth = 0
+  return log
     .split('\n')
     .filter(line => !line.startsWith('::debug::'))
-    .map(line => line.replace(/^::(notice|warning|error)(?: [^:]*)?::/, (_, kind) => `${kind[0].toUpperCase()}${kind.slice(1)}: `))
+    .flatMap(line => {
+      if (line.startsWith('::group::')) return [`${'  '.repeat(depth++)}▸ ${line.slice('::group::'.length)}`]
+      if (line.startsWith('::endgroup::')) return ((depth = Math.max(0, depth - 1)), [])
+      const shown = line.replace(/^::(notice|warning|error)(?: [^:]*)?::/, (_, kind) => `${kind[0].toUpperCase()}${kind.slice(1)}: `)
+      return [`${'  '.repeat(depth)}${shown}`]
+    })
     .join('\n')
+}
 const result = await step()
 console.log('--- action log ---')
 process.stdout.write(asShown(result.shown))
