@@ -43,8 +43,12 @@ const sha = (/** @type {number} */ n) => `${n}`.padStart(40, 'a')
  * @property {(message: string) => never} fail
  */
 
-/** A repository's history in the hours before now: one outage of its deploy workflow, recovered, and a closed incident issue. */
-function history(/** @type {number} */ n, /** @type {string} */ repository, /** @type {{ remaining: number, reset: number }} */ budget) {
+/** A repository's history in the hours before now (also the organisation tests'): one outage of its deploy workflow, recovered, and a closed incident issue. */
+export function syncHistory(
+  /** @type {number} */ n,
+  /** @type {string} */ repository,
+  /** @type {{ remaining: number, reset?: number, limit?: number }} */ budget
+) {
   const now = Date.now()
   const ago = (/** @type {number} */ minutes) => new Date(now - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
   const id = n * 100
@@ -152,7 +156,7 @@ export async function measureOrg(o) {
   // Wall times follow the machine's load: a shared machine's is stated beside them.
   const load = loadavg()[0].toFixed(1)
   const names = Array.from({ length: o.count }, (_, i) => `${OWNER}/repo-${String(i + 1).padStart(2, '0')}`)
-  const stands = await Promise.all(names.map((repository, i) => startHistory(history(i + 1, repository, budget))))
+  const stands = await Promise.all(names.map((repository, i) => startHistory(syncHistory(i + 1, repository, budget))))
   /** @type {{ pass: string, what: string, ms: number, each: number[], requests: number[], rss: number[], sent: import('./stand-in.mjs').Received[], left: number, idleAsked?: string[] }[]} */
   const passes = []
   try {
