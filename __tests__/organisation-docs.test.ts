@@ -58,6 +58,13 @@ const TOTALS = {
     stopped:
       "GitHub's API rate limit for this token is used up (403). Stopped after 4 found, 1 filed: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice."
   },
+  skipped: {
+    repository: 'acme/legacy',
+    incidents: { found: 0 },
+    deployments: { found: 0 },
+    requests: 1,
+    skipped: 'acme/legacy is archived: it is read-only, so no ledger can be kept in it, and nothing is sent from it.'
+  },
   failed: {
     repository: 'acme/archive-2019',
     incidents: { found: 0 },
@@ -118,6 +125,13 @@ describe('the organisation recipe: the roll-up of every repository', () => {
       '| [acme/archive-2019](https://github.com/acme/archive-2019) | 0 | 0 | 0 | 0 | 0 | 0 | 1 | failed: Cannot read acme/archive-2019: GitHub answered 404 Not Found \\| gone for good. |'
     )
     expect(rows.at(-1)).toBe('| **all** | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 failed |')
+  })
+
+  maybe('says why an archived repository was skipped', () => {
+    expect(rowsOf(rollup([TOTALS.skipped], '["legacy"]')).slice(1)).toEqual([
+      `| [acme/legacy](https://github.com/acme/legacy) | 0 | 0 | 0 | 0 | 0 | 0 | 1 | skipped: ${TOTALS.skipped.skipped} |`,
+      '| **all** | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 skipped |'
+    ])
   })
 
   maybe('lists every repository when no job left totals, and says so when the list job gave no list', () => {

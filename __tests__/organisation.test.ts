@@ -105,6 +105,7 @@ describe('organisation: one workflow syncs the repositories of an organisation',
       const ran = await sync(github, 'acme/legacy')
       expect(ran.code).toBe(0)
       expect(ran.stdout).toContain('acme/legacy is archived')
+      expect(ran.totals).toMatchObject({ skipped: expect.stringContaining('acme/legacy is archived') })
       expect(github.asked()).toEqual(['GET /repos/acme/legacy'])
       expect(hivel.requests).toEqual([])
     } finally {

@@ -478,9 +478,9 @@ function counts(records: Filed[]): Record<string, number> {
 
 /**
  * The repository, read first: one that cannot be read fails here in one line, and an archived one
- * (read-only, so no ledger can be written) is not synced; whether to go on.
+ * (read-only, so no ledger can be written) is not synced; why it is skipped, if it is.
  */
-async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Promise<boolean> {
+async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Promise<string | undefined> {
   let archived: boolean | undefined
   try {
     archived = (await api.repository()).archived
@@ -492,12 +492,11 @@ async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Prom
     )
   }
   if (archived && filing.record && !filing.dryRun) {
-    core.notice(`${env.repository} is archived: it is read-only, so no ledger can be kept in it, and nothing is sent from it.`, {
-      title: 'Archived repository'
-    })
-    return false
+    const why = `${env.repository} is archived: it is read-only, so no ledger can be kept in it, and nothing is sent from it.`
+    core.notice(why, { title: 'Archived repository' })
+    return why
   }
-  return true
+  return undefined
 }
 
 /** Runs a backfill of the window the settings give. */
@@ -505,23 +504,23 @@ export async function backfill(settings: Settings, env: RunEnv, now: Date, api: 
   checkBackfillInputs(settings)
   const entries: Entry[] = []
   let deployments: DeploymentEntry[] = []
-  let stopped: string | undefined
+  let ended: { stopped?: string; skipped?: string } = {}
   let error: string | undefined
   try {
-    stopped = await backfillWindow(settings, env, now, api, filing, entries, (d: DeploymentEntry[]) => (deployments = d))
+    ended = await backfillWindow(settings, env, now, api, filing, entries, (d: DeploymentEntry[]) => (deployments = d))
   } catch (thrown) {
     error = clean(thrown instanceof Error ? thrown.message : String(thrown), [])
     throw thrown
   } finally {
     // One line of a roll-up of many repositories, also when this one failed.
     const totals = { repository: env.repository, incidents: counts(entries), deployments: counts(deployments), requests: api.requests }
-    guard('set the outputs', () => core.setOutput('totals', JSON.stringify({ ...totals, stopped, error })))
+    guard('set the outputs', () => core.setOutput('totals', JSON.stringify({ ...totals, ...ended, error })))
   }
   const failed = [failedText(deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
-  if (stopped || failed.length) throw new ContextError([stopped, ...failed].filter(Boolean).join(' '))
+  if (ended.stopped || failed.length) throw new ContextError([ended.stopped, ...failed].filter(Boolean).join(' '))
 }
 
-/** Finds, files and reports what the window holds; what stopped it, if anything. */
+/** Finds, files and reports what the window holds; what stopped it, or why the repository was skipped, if anything. */
 async function backfillWindow(
   settings: Settings,
   env: RunEnv,
@@ -530,13 +529,14 @@ async function backfillWindow(
   filing: Filing,
   entries: Entry[],
   keepDeployments: (found: DeploymentEntry[]) => void
-): Promise<string | undefined> {
+): Promise<{ stopped?: string; skipped?: string }> {
   const since = settings['backfill-since'] as Date
   const until = settings['backfill-until'] ?? now
   core.info(
     `Backfill of ${env.repository}, ${since.toISOString()} to ${until.toISOString()}${filing.dryRun ? ' (dry run: nothing is sent or recorded)' : ''}.`
   )
-  if (!(await readRepository(api, env, filing))) return undefined
+  const skipped = await readRepository(api, env, filing)
+  if (skipped) return { skipped }
   const deploys: DeploymentDraft[] = []
   let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
@@ -601,5 +601,5 @@ async function backfillWindow(
     )
   })
   await writeBackfillSummary(entries, { since, until, dryRun: filing.dryRun, stopped, requests, deployed })
-  return stopped
+  return { stopped }
 }
