@@ -433,3 +433,88 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
     expect(filed).toEqual([[`https://github.com/${REPO}/issues/3`, expect.objectContaining({ state: 'filed' })]])
   })
 })
+
+describe('main.ts with history: a sync of another repository (issue 20)', () => {
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const closedIssue = {
+    number: 12,
+    html_url: `https://github.com/${REPO}/issues/12`,
+    title: 'Checkout errors',
+    body: 'Caused by #40',
+    created_at: minutesAgo(80),
+    closed_at: minutesAgo(50),
+    state_reason: 'completed',
+    comments: 0,
+    user: { login: 'mona' },
+    labels: [{ name: 'incident' }, { name: 'sev2' }]
+  }
+  const totals = () => JSON.parse(String(outputs().totals)) as Record<string, unknown>
+  beforeEach(() => {
+    process.env.GITHUB_REPOSITORY = 'acme/ops'
+    Object.assign(core.inputs, { repository: REPO, 'backfill-since': '2h' })
+    Object.assign(data, {
+      issues: [closedIssue],
+      runs: [runOf(304, 'success', minutesAgo(40)), runOf(303, 'failure', minutesAgo(70)), runOf(302, 'success', minutesAgo(300))],
+      workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
+      pulls: { [sha(303)]: 41 },
+      commits: { main: [] }
+    })
+    core.inputs['backfill-workflows'] = 'deploy.yml'
+  })
+
+  it('files the window of another repository once, blaming it, and a second sync asks nothing of what its ledger holds', async () => {
+    await run()
+    expect(core.failures()).toEqual([])
+    expect(stand.hivel.requests.map(r => r.json.repo_url)).toEqual([`https://github.com/${REPO}`, `https://github.com/${REPO}`])
+    expect(Object.values(ledgerOf(stand.github.git).incidents)).toEqual([
+      expect.objectContaining({ state: 'filed', run: 'https://github.com/acme/ops/actions/runs/77' }),
+      expect.objectContaining({ state: 'filed', run: 'https://github.com/acme/ops/actions/runs/77' })
+    ])
+    expect(totals()).toMatchObject({ repository: REPO, incidents: { found: 2, filed: 2 } })
+    stand.github.requests.length = 0
+    await run()
+    expect(stand.hivel.requests).toHaveLength(2)
+    expect(totals()).toMatchObject({ incidents: { found: 2, 'already filed': 2 } })
+    expect(stand.github.asked().filter(a => a.includes('/pulls') && !a.includes('pulls?'))).toEqual([])
+  })
+
+  it('reads no ledger when the window holds nothing', async () => {
+    Object.assign(data, { issues: [], runs: [] })
+    await run()
+    expect(core.failures()).toEqual([])
+    expect(stand.github.asked().filter(a => a.includes('hivel/incidents'))).toEqual([])
+    expect(totals()).toMatchObject({ incidents: { found: 0 }, requests: stand.github.asked().length })
+  })
+
+  it('fails in one line for a repository the token cannot read, and says so in totals', async () => {
+    core.inputs.repository = 'acme/secret'
+    await run()
+    expect(core.failures()).toEqual([expect.stringMatching(/^Cannot read acme\/secret: GitHub answered 404 \(not found/)])
+    expect(totals()).toMatchObject({ repository: 'acme/secret', error: expect.stringMatching(/^Cannot read acme\/secret/) })
+    expect(stand.hivel.requests).toEqual([])
+  })
+
+  it('skips an archived repository with a notice', async () => {
+    data.archived = true
+    await run()
+    expect(core.failures()).toEqual([])
+    expect(core.notice).toHaveBeenCalledWith(expect.stringContaining(`${REPO} is archived`), core.titled)
+    expect(totals()).toMatchObject({ skipped: expect.stringContaining('is archived') })
+    expect(stand.hivel.requests).toEqual([])
+  })
+
+  it('reads no reverts of an empty repository and goes on', async () => {
+    data.refuse = { [`/repos/${REPO}/commits`]: [409, { message: 'Git Repository is empty.' }] }
+    await run()
+    expect(core.info).toHaveBeenCalledWith(`${REPO} has no commits yet, so no reverts to read.`)
+    expect(stand.hivel.requests).toHaveLength(2)
+  })
+
+  it('stops while reading the window when the rate limit runs out, before sending anything', async () => {
+    data.rateLimit = { remaining: 14, reset: Math.floor(Date.now() / 1000) + 7200 }
+    await run()
+    expect(core.failures()).toEqual([expect.stringContaining("Stopped while reading the window's history, before sending anything")])
+    expect(totals()).toMatchObject({ stopped: expect.stringContaining('rate limit') })
+    expect(stand.hivel.requests).toEqual([])
+  })
+})

@@ -184,7 +184,9 @@ export async function startHistory(history) {
   if (history.ledger !== undefined) commitLedger(git, history.ledger)
   const repository = history.repository ?? REPO
   const API = `/repos/${repository}`
-  const budget = history.rateLimit ?? { remaining: 1000 }
+  // Read at each request, so that a test may set a budget on a stand-in already running.
+  /** @type {NonNullable<History["rateLimit"]>} */
+  const unlimited = { remaining: 1000 }
   let commentId = 9000
   let base = ''
   const server = await startServer((req, res) => {
@@ -192,6 +194,7 @@ export async function startHistory(history) {
     if (instead === 'hold') return
     const url = new URL(req.url, 'http://stand-in')
     const path = url.pathname
+    const budget = history.rateLimit ?? unlimited
     const seconds = Math.floor(Date.now() / 1000)
     // A reset resetIn seconds away is fixed at the first request, as GitHub's window is.
     if (budget.reset === undefined && budget.resetIn !== undefined) budget.reset = seconds + budget.resetIn
