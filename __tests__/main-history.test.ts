@@ -61,6 +61,23 @@ describe('main.ts with history: recovery and the record', () => {
     expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^Already filed with Hivel as incident incident-1/), core.titled)
   })
 
+  it('with comment: false, leaves no comment on the pull request it blames, while the ledger records the incident', async () => {
+    const success = runOf(105, 'success', '2026-11-26T13:12:00Z')
+    Object.assign(data, {
+      runs: [success, runOf(104, 'failure', '2026-11-26T10:00:00Z'), runOf(103, 'success', '2026-11-26T09:00:00Z')],
+      pulls: { [sha(104)]: 203 }
+    })
+    core.inputs.comment = 'false'
+    event('workflow_run', { action: 'completed', workflow_run: success })
+    await run()
+    expect(core.failures()).toEqual([])
+    expect(stand.hivel.requests).toHaveLength(1)
+    // The thread is read (records of versions before the ledger), never written.
+    expect(stand.github.asked().filter(a => a.startsWith('POST') && a.includes('/comments'))).toEqual([])
+    expect(ledgerOf(stand.github.git).incidents[`${REPO}/actions/runs/104`]).toMatchObject({ state: 'filed', incident_id: 'incident-1' })
+    expect(core.warning).not.toHaveBeenCalled()
+  })
+
   it('files a failed attempt 1 recovered by attempt 2, and with file-on: failure the failed attempt itself', async () => {
     const retried = { ...runOf(105, 'success', '2026-11-26T13:12:00Z'), run_attempt: 2 }
     Object.assign(data, {

@@ -263,6 +263,7 @@ const wildInput: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   'look-back': fc.oneof(fc.constantFrom('100 runs or 90 days', '50 runs', '30d', '0 runs', '5 weeks'), anyText),
   'revert-branches': listText,
   record: booleanText,
+  comment: booleanText,
   resend: listText,
   'rate-limit-wait-seconds': numberText,
   'backfill-since': fc.oneof(fc.constantFrom('90d', '2026-09-01', '12w', '3x'), timeText),

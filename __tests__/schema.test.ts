@@ -38,6 +38,7 @@ describe('schema.ts: defaults', () => {
       'file-on': 'recovery',
       'look-back': { runs: 100, days: 90, text: '100 runs or 90 days' },
       record: true,
+      comment: true,
       'rate-limit-wait-seconds': 300,
       'backfill-issues': true,
       'backfill-reverts': true,

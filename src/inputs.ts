@@ -28,6 +28,7 @@ export const INPUT_NAMES = [
   'look-back',
   'revert-branches',
   'record',
+  'comment',
   'resend',
   'rate-limit-wait-seconds',
   'backfill-since',

@@ -27,6 +27,7 @@ function filingOf(settings: Settings, env: RunEnv, own: RunEnv, stop: Stop): Fil
     deploymentToken: settings['deployment-api-token'],
     dryRun: settings['dry-run'],
     record: settings.record,
+    comments: settings.comment,
     resend: settings.resend ?? [],
     stop,
     ownRepoUrl: `${env.serverUrl}/${env.repository}`,

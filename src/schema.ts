@@ -403,6 +403,7 @@ export const settingsSchema = (now: Date, serverUrl: string, eventName = '', own
       'look-back': v.optional(lookBack, DEFAULT_LOOK_BACK),
       'revert-branches': v.optional(list),
       record: v.optional(boolean, 'true'),
+      comment: v.optional(boolean, 'true'),
       resend: v.optional(list),
       'rate-limit-wait-seconds': v.optional(number(0, 3600, false), '300'),
       'backfill-since': v.optional(since(now)),
