@@ -4,11 +4,9 @@
  * __tests__/deployments.test.ts, these let coverage see the code.
  */
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
+import { hivel, setEvent } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
+import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
 import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
 
@@ -17,43 +15,19 @@ const { run } = await import('../src/main.js')
 const { buildDeployment, runDeploymentStatus, statusDeploymentStatus } = await import('../src/deployment.js')
 const { InputError } = await import('../src/schema.js')
 
+const sha = (id: number) => `${id}`.padStart(40, 'a')
 const DEPLOYMENT = '/api/hooks/v2/deployment'
 const INCIDENT = '/api/hooks/v1/incident'
 const DEPLOY_KEY = 'hvl_deployKey0123'
-const dir = mkdtempSync(join(tmpdir(), 'main-deployments-'))
-const saved = { ...process.env }
 const data: History = {}
 const stand = useStandIns(data)
-beforeEach(() => {
-  core.reset()
-  process.env = {
-    ...saved,
-    GITHUB_API_URL: stand.github.url,
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: sha(500),
-    GITHUB_REF_NAME: 'main',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_RUN_ID: '500',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_RUN_NUMBER: '77',
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  }
-  writeFileSync(join(dir, 'summary'), '')
-  Object.assign(core.inputs, {
-    'api-token': TOKEN,
-    'deployment-api-token': DEPLOY_KEY,
-    'base-url': stand.hivel.url,
-    'github-token': 'ghs_t',
-    severity: 'high',
-    deployments: 'true',
-    'max-attempts': '1'
-  })
+const dir = useRun(stand, 'main-deployments', {
+  env: { GITHUB_SHA: sha(500), GITHUB_REF_NAME: 'main', GITHUB_RUN_ID: '500', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_NUMBER: '77' },
+  inputs: { 'deployment-api-token': DEPLOY_KEY, deployments: 'true' }
 })
 
 const event = (name: string, payload: object) => setEvent(dir, name, payload)
 const outputs = core.outputs
-const sha = (id: number) => `${id}`.padStart(40, 'a')
 const sent = () => stand.hivel.requests.map(r => [r.url, r.json.deployment_id ?? r.json.provider_id, r.json.status])
 const failed = () => core.failures()
 const summary = () => core.written.join('\n')

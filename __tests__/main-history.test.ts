@@ -3,11 +3,9 @@
  * the built-action tests (recovery.test.ts, backfill.test.ts) cover, here so coverage sees them.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { hivel, setEvent, TOKEN } from '../__fixtures__/action.js'
+import { hivel, setEvent } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
+import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
 import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
 import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
@@ -15,30 +13,9 @@ import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
 
-const dir = mkdtempSync(join(tmpdir(), 'main-history-'))
-const saved = { ...process.env }
 const data: History = { comments: {} }
 const stand = useStandIns(data)
-beforeEach(() => {
-  core.reset()
-  process.env = { ...saved, GITHUB_API_URL: stand.github.url }
-  Object.assign(process.env, {
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: 'abc',
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_RUN_ID: '77',
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  })
-  writeFileSync(join(dir, 'summary'), '')
-  Object.assign(core.inputs, {
-    'api-token': TOKEN,
-    'base-url': stand.hivel.url,
-    'github-token': 'ghs_t',
-    severity: 'high',
-    'max-attempts': '1'
-  })
-})
+const dir = useRun(stand, 'main-history')
 
 const event = (name: string, payload: object) => setEvent(dir, name, payload)
 const outputs = core.outputs

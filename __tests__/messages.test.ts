@@ -4,46 +4,21 @@
  * run() in-process against the history stand-in, with @actions/core mocked.
  */
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setEvent, TOKEN } from '../__fixtures__/action.js'
+import { setEvent } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
+import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
 import { History, useStandIns } from '../__fixtures__/history.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
 
-const dir = mkdtempSync(join(tmpdir(), 'messages-'))
-const saved = { ...process.env }
 const data: History = { comments: {} }
 const stand = useStandIns(data)
 const SHA = 'a'.repeat(40)
 const REFUSED: [number, unknown] = [403, { message: 'Resource not accessible by integration' }]
-
-beforeEach(() => {
-  core.reset()
-  process.env = { ...saved, GITHUB_API_URL: stand.github.url }
-  Object.assign(process.env, {
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_SHA: SHA,
-    GITHUB_ACTOR: 'octocat',
-    GITHUB_RUN_ID: '77',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_STEP_SUMMARY: join(dir, 'summary')
-  })
-  writeFileSync(join(dir, 'summary'), '')
-  Object.assign(core.inputs, {
-    'api-token': TOKEN,
-    'base-url': stand.hivel.url,
-    'github-token': 'ghs_t',
-    severity: 'high',
-    'max-attempts': '1'
-  })
-  setEvent(dir, 'workflow_dispatch', {})
-})
+const dir = useRun(stand, 'messages', { env: { GITHUB_SHA: SHA, GITHUB_RUN_ATTEMPT: '1' } })
+beforeEach(() => setEvent(dir, 'workflow_dispatch', {}))
 
 const summary = () => core.written.join('')
 const annotations = () => [...core.error.mock.calls, ...core.warning.mock.calls, ...core.notice.mock.calls]
