@@ -8,6 +8,7 @@ import * as core from '../__fixtures__/core.js'
 import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
 import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
+import { syncHistory } from '../script/bench-org.mjs'
 import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -429,30 +430,12 @@ describe('main.ts with history: the ledger when things went wrong before', () =>
 })
 
 describe('main.ts with history: a sync of another repository (issue 20)', () => {
-  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const closedIssue = {
-    number: 12,
-    html_url: `https://github.com/${REPO}/issues/12`,
-    title: 'Checkout errors',
-    body: 'Caused by #40',
-    created_at: minutesAgo(80),
-    closed_at: minutesAgo(50),
-    state_reason: 'completed',
-    comments: 0,
-    user: { login: 'mona' },
-    labels: [{ name: 'incident' }, { name: 'sev2' }]
-  }
   const totals = () => JSON.parse(String(outputs().totals)) as Record<string, unknown>
   beforeEach(() => {
     process.env.GITHUB_REPOSITORY = 'acme/ops'
     Object.assign(core.inputs, { repository: REPO, 'backfill-since': '2h' })
-    Object.assign(data, {
-      issues: [closedIssue],
-      runs: [runOf(304, 'success', minutesAgo(40)), runOf(303, 'failure', minutesAgo(70)), runOf(302, 'success', minutesAgo(300))],
-      workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
-      pulls: { [sha(303)]: 41 },
-      commits: { main: [] }
-    })
+    // An issue and a deploy outage closed in the last two hours, as the organisation bench has them.
+    Object.assign(data, syncHistory(1, REPO, { remaining: 1000 }))
     core.inputs['backfill-workflows'] = 'deploy.yml'
   })
 
