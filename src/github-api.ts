@@ -14,7 +14,7 @@ import { agentFor, CONNECTION_ERRORS, exchange, NOT_PROCESSED_STATUSES } from '.
 import * as log from './log.js'
 import { clean } from './redact.js'
 
-/** The repository the run belongs to, from GITHUB_REPOSITORY. */
+/** The repository a run works on: the repository input, else the one it runs in (GITHUB_REPOSITORY). */
 export interface Repo {
   owner: string
   repo: string
