@@ -502,22 +502,33 @@ async function readRepository(api: GitHubApi, env: RunEnv, filing: Filing): Prom
 /** Runs a backfill of the window the settings give. */
 export async function backfill(settings: Settings, env: RunEnv, now: Date, api: GitHubApi, filing: Filing): Promise<void> {
   checkBackfillInputs(settings)
-  const entries: Entry[] = []
-  let deployments: DeploymentEntry[] = []
+  const found: Found = { entries: [], deployments: [] }
+  const { entries } = found
   let ended: { stopped?: string; skipped?: string } = {}
   let error: string | undefined
   try {
-    ended = await backfillWindow(settings, env, now, api, filing, entries, (d: DeploymentEntry[]) => (deployments = d))
+    ended = await backfillWindow(settings, env, now, api, filing, found)
   } catch (thrown) {
     error = clean(thrown instanceof Error ? thrown.message : String(thrown), [])
     throw thrown
   } finally {
     // One line of a roll-up of many repositories, also when this one failed.
-    const totals = { repository: env.repository, incidents: counts(entries), deployments: counts(deployments), requests: api.requests }
+    const totals = {
+      repository: env.repository,
+      incidents: counts(entries),
+      deployments: counts(found.deployments),
+      requests: api.requests
+    }
     guard('set the outputs', () => core.setOutput('totals', JSON.stringify({ ...totals, ...ended, error })))
   }
-  const failed = [failedText(deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
+  const failed = [failedText(found.deployments, 'deployments'), failedText(entries, 'incidents')].filter(Boolean)
   if (ended.stopped || failed.length) throw new ContextError([ended.stopped, ...failed].filter(Boolean).join(' '))
+}
+
+/** What a backfill found in its window, filled in as it goes: its totals are written even when it fails. */
+interface Found {
+  entries: Entry[]
+  deployments: DeploymentEntry[]
 }
 
 /** Finds, files and reports what the window holds; what stopped it, or why the repository was skipped, if anything. */
@@ -527,8 +538,7 @@ async function backfillWindow(
   now: Date,
   api: GitHubApi,
   filing: Filing,
-  entries: Entry[],
-  keepDeployments: (found: DeploymentEntry[]) => void
+  found: Found
 ): Promise<{ stopped?: string; skipped?: string }> {
   const since = settings['backfill-since'] as Date
   const until = settings['backfill-until'] ?? now
@@ -537,27 +547,27 @@ async function backfillWindow(
   )
   const skipped = await readRepository(api, env, filing)
   if (skipped) return { skipped }
+  const { entries } = found
   const deploys: DeploymentDraft[] = []
-  let deployments: DeploymentEntry[] = []
   const progress = setInterval(() => core.info(`Progress: ${tallyText(entries)}; ${api.requests} GitHub API requests so far.`), PROGRESS_MS)
   let stopped: string | undefined
   let listed = false
   const scope: Scope = { settings, since, until, env, api }
   try {
-    const found = [
+    const listing = [
       ...(settings['backfill-issues'] ? await fromIssues(scope) : []),
       ...(await fromWorkflows(scope, deploys)),
       ...(await fromEnvironments(scope, deploys)),
       ...(settings['backfill-reverts'] ? await fromReverts(scope) : [])
     ]
-    for (const entry of found)
+    for (const entry of listing)
       entry.draft = layOver(entry.draft, { repoUrl: { value: `${env.serverUrl}/${env.repository}`, source: 'run' } })
-    found.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
-    entries.push(...unique(found))
+    listing.sort((a, b) => (a.draft.defaults.reportedTime?.value.getTime() ?? 0) - (b.draft.defaults.reportedTime?.value.getTime() ?? 0))
+    entries.push(...unique(listing))
     listed = true
     // One deployment listed twice (pages that shift while read) is sent once.
-    deployments = [...new Map(deploys.map(d => [d.deploymentId, d])).values()].map(draft => ({ draft }))
-    keepDeployments(deployments)
+    found.deployments = [...new Map(deploys.map(d => [d.deploymentId, d])).values()].map(draft => ({ draft }))
+    const { deployments } = found
     core.info(
       `Found ${entries.length} incident${entries.length === 1 ? '' : 's'}${settings['backfill-deployments'] ? ` and ${deployments.length} deployment${deployments.length === 1 ? '' : 's'}` : ''} in the window.`
     )
@@ -584,7 +594,7 @@ async function backfillWindow(
     stopped = `${filing.stop.reason}. Stopped ${where}: run it again with the same inputs to resume; the ledger holds what was sent, so nothing is sent twice.`
   }
   const requests = requestsText(api, entries.filter(e => e.outcome?.status === 'filed' || e.outcome?.status === 'dry run').length)
-  const deployed = settings['backfill-deployments'] ? `Deployments: ${tallyText(deployments)}.` : undefined
+  const deployed = settings['backfill-deployments'] ? `Deployments: ${tallyText(found.deployments)}.` : undefined
   core.info(`Backfill done: ${tallyText(entries)}.${deployed ? ` ${deployed}` : ''} GitHub API: ${requests}.`)
   const filed = entries.filter(e => e.outcome?.status === 'filed')
   guard('set the outputs', () => {
