@@ -237,8 +237,8 @@ const nextLink = (link: string | string[] | undefined): string | undefined => /<
 
 /** A client that asks the GitHub API for what the event does not carry, and keeps the record. */
 export class GitHubApi {
-  private readonly pullsOfCommitCache = new Map<string, Promise<Pull[]>>()
-  private repositoryInfo?: Promise<RepositoryInfo>
+  /** Answers asked once per key (a commit's pull requests, the repository). */
+  private readonly asked = new Map<string, Promise<unknown>>()
   private readonly pacing: Pacing
   /** The last rate-limit state GitHub reported. */
   private remaining?: number
@@ -510,20 +510,26 @@ export class GitHubApi {
     return { count, total }
   }
 
+  /** The answer for key, asked once; a failed one is not remembered, so the next ask tries again. */
+  private once<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    let answer = this.asked.get(key) as Promise<T> | undefined
+    if (!answer) {
+      answer = ask()
+      this.asked.set(key, answer)
+      answer.catch(() => this.asked.delete(key))
+    }
+    return answer
+  }
+
   /** The pull requests GitHub associates with a commit, whole; asked once per commit. */
   pullsOfCommit(sha: string): Promise<Pull[]> {
-    let pulls = this.pullsOfCommitCache.get(sha)
-    if (!pulls) {
-      pulls = this.page<Pull>(`${this.repoPath}/commits/${encodeURIComponent(sha)}/pulls`, {
+    return this.once(`pulls of ${sha}`, () =>
+      this.page<Pull>(`${this.repoPath}/commits/${encodeURIComponent(sha)}/pulls`, {
         what: `find the pull request of commit ${sha.slice(0, 7)}`,
         permission: 'pull-requests: read',
         kind: 'pull request of a commit'
       })
-      this.pullsOfCommitCache.set(sha, pulls)
-      // A failed look-up is not remembered: the next one asks again.
-      pulls.catch(() => this.pullsOfCommitCache.delete(sha))
-    }
-    return pulls
+    )
   }
 
   /**
@@ -645,14 +651,13 @@ export class GitHubApi {
 
   /** The repository's default branch and whether it is archived, asked once. */
   repository(): Promise<RepositoryInfo> {
-    this.repositoryInfo ??= this.json<RepositoryInfo>('GET', this.repoPath, {
-      what: `read the repository ${this.repo.owner}/${this.repo.repo}`,
-      permission: 'contents: read',
-      kind: 'repository'
-    })
-    // A failed read is not remembered: the next one asks again.
-    this.repositoryInfo.catch(() => (this.repositoryInfo = undefined))
-    return this.repositoryInfo
+    return this.once('repository', () =>
+      this.json<RepositoryInfo>('GET', this.repoPath, {
+        what: `read the repository ${this.repo.owner}/${this.repo.repo}`,
+        permission: 'contents: read',
+        kind: 'repository'
+      })
+    )
   }
 
   /** The repository's default branch. */
