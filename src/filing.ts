@@ -42,8 +42,9 @@ const isIncident = (item: Item): item is { built: Built; thread?: Thread } => 'b
 const kindOf = (item: Item): Kind => (isIncident(item) ? INCIDENT : DEPLOYMENT)
 /** The record's id as the user names it: its provider_id, or its deployment_id. */
 const idOf = (item: Item): string => (isIncident(item) ? (item.built.payload.provider_id ?? '') : item.deployment.deployment_id)
-/** Its key in the ledger, where deployments are kept apart from incidents. */
-const keyOf = (item: Item): string => (isIncident(item) ? idOf(item) : deploymentKey(idOf(item)))
+/** A record's key in the ledger, where deployments are kept apart from incidents. */
+const keyFor = (kind: Kind, id: string): string => (kind === DEPLOYMENT ? deploymentKey(id) : id)
+const keyOf = (item: Item): string => keyFor(kindOf(item), idOf(item))
 const payloadOf = (item: Item) => (isIncident(item) ? item.built.payload : item.deployment)
 
 /**
@@ -107,7 +108,7 @@ export class Filer {
    * deployment_id): a backfill whose window overlaps the last one's asks nothing more for it.
    */
   filedBefore(kind: Kind, id: string): Outcome | undefined {
-    const entry = this.ledger?.get(kind === DEPLOYMENT ? deploymentKey(id) : id)
+    const entry = this.ledger?.get(keyFor(kind, id))
     return entry?.state === 'filed' ? filedOutcome(kind, id, entry) : undefined
   }
 
