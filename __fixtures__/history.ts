@@ -1,7 +1,7 @@
 /** Typed access to the shared stand-in of a repository's GitHub history (script/history-stand-in.mjs). */
 import { afterAll, beforeAll, beforeEach, expect, jest } from '@jest/globals'
 import { History, HistoryStandIn, startHistory } from '../script/history-stand-in.mjs'
-import { Handler, hivel, runAction, RunOptions, RunResult, Server, startServer, TOKEN } from './action.js'
+import { Handler, hivel, REPO, runAction, RunOptions, RunResult, Server, startServer, TOKEN } from './action.js'
 import { RUNNER_NODE } from './nodes.js'
 
 export { runOf, startHistory } from '../script/history-stand-in.mjs'
@@ -9,6 +9,24 @@ export type { CommentData, CommitData, History, HistoryStandIn, PullData, RunDat
 
 /** The workflow token the steps get; never shown, never sent to Hivel. */
 export const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
+
+/**
+ * A closed incident issue as the issues list gives it: "Incident N" of REPO, severity sev2, blaming
+ * #N+100, opened an hour before `closed`; `more` sets any field otherwise.
+ */
+export const closedIssue = (number: number, closed: string, more: object = {}) => ({
+  number,
+  html_url: `https://github.com/${REPO}/issues/${number}`,
+  title: `Incident ${number}`,
+  body: `Caused by #${number + 100}`,
+  created_at: new Date(Date.parse(closed) - 3_600_000).toISOString().replace('.000Z', 'Z'),
+  closed_at: closed,
+  state_reason: 'completed',
+  comments: 0,
+  user: { login: 'mona' },
+  labels: [{ name: 'incident' }, { name: 'sev2' }],
+  ...more
+})
 
 /**
  * Runs the built action (Node 24) against a stand-in serving history and Hivel at hivelUrl, with both

@@ -7,27 +7,13 @@ import { describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { hivel, runAction, RunOptions, startServer, TOKEN, useHivel } from '../__fixtures__/action.js'
 import { REPO } from '../__fixtures__/github.js'
-import { History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
+import { closedIssue, GITHUB_TOKEN, History, HistoryStandIn, runOf, startHistory } from '../__fixtures__/history.js'
 import { ganttBars, renderCharts } from '../__fixtures__/mermaid.js'
 import { RUNNER_NODE } from '../__fixtures__/nodes.js'
 import { formatDuration } from '../src/time.js'
 
-const GITHUB_TOKEN = 'ghs_standInGitHubToken0123456789abcdef'
 const hivelServer = useHivel()
 
-const issue = (number: number, closed: string, more: object = {}) => ({
-  number,
-  html_url: `https://github.com/${REPO}/issues/${number}`,
-  title: `Incident ${number}`,
-  body: `Caused by #${number + 100}`,
-  created_at: new Date(Date.parse(closed) - 3_600_000).toISOString().replace('.000Z', 'Z'),
-  closed_at: closed,
-  state_reason: 'completed',
-  comments: 0,
-  user: { login: 'mona' },
-  labels: [{ name: 'incident' }, { name: 'sev2' }],
-  ...more
-})
 const sha = (id: number) => `${id}`.padStart(40, 'a')
 
 /** 90 days of history: three incident issues (one not planned, one without a PR) and two deploy outages. */
@@ -35,10 +21,10 @@ function history(): History {
   return {
     workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
     issues: [
-      issue(3, '2026-11-20T10:00:00Z'),
-      issue(2, '2026-11-10T10:00:00Z', { state_reason: 'not_planned' }),
-      issue(1, '2026-10-01T10:00:00Z', { body: 'No idea what caused it' }),
-      { ...issue(9, '2026-10-05T10:00:00Z'), pull_request: {} }
+      closedIssue(3, '2026-11-20T10:00:00Z'),
+      closedIssue(2, '2026-11-10T10:00:00Z', { state_reason: 'not_planned' }),
+      closedIssue(1, '2026-10-01T10:00:00Z', { body: 'No idea what caused it' }),
+      { ...closedIssue(9, '2026-10-05T10:00:00Z'), pull_request: {} }
     ],
     runs: [
       runOf(209, 'success', '2026-11-25T12:00:00Z'),

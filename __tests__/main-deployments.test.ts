@@ -8,7 +8,7 @@ import { hivel, setEvent } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
-import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
+import { clockAt, closedIssue, History, runOf, useStandIns } from '../__fixtures__/history.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -348,18 +348,8 @@ describe('deployment.ts: what a deployment is', () => {
 
 describe('a backfill with backfill-deployments', () => {
   const deployment = (id: number, created: string) => ({ id, sha: sha(id), ref: 'main', environment: 'production', created_at: created })
-  const issue = (number: number, closed: string) => ({
-    number,
-    html_url: `https://github.com/${REPO}/issues/${number}`,
-    title: `Incident ${number}`,
-    body: `Caused by #${number + 100}`,
-    created_at: '2026-11-02T09:00:00Z',
-    closed_at: closed,
-    state_reason: 'completed',
-    comments: 1,
-    user: { login: 'mona' },
-    labels: [{ name: 'incident' }]
-  })
+  const issue = (number: number, closed: string) =>
+    closedIssue(number, closed, { created_at: '2026-11-02T09:00:00Z', comments: 1, labels: [{ name: 'incident' }] })
   /** A comment of a version before the ledger, recording an issue as filed. */
   const record = (number: number) => ({
     id: 9000 + number,

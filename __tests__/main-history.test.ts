@@ -7,7 +7,7 @@ import { hivel, setEvent } from '../__fixtures__/action.js'
 import * as core from '../__fixtures__/core.js'
 import { useRun } from '../__fixtures__/in-process.js'
 import { REPO } from '../__fixtures__/github.js'
-import { clockAt, History, runOf, useStandIns } from '../__fixtures__/history.js'
+import { clockAt, closedIssue, History, runOf, useStandIns } from '../__fixtures__/history.js'
 import { syncHistory } from '../script/bench-org.mjs'
 import { commitLedger, ledgerOf } from '../script/git-stand-in.mjs'
 
@@ -188,17 +188,9 @@ describe('main.ts with history: a re-run of an incident filed before', () => {
 })
 
 describe('main.ts with history: backfill', () => {
-  const issue = (number: number, closed: string, more: object = {}) => ({
-    number,
-    html_url: `https://github.com/${REPO}/issues/${number}`,
-    title: `Incident ${number}`,
-    body: `Caused by #${number + 100}`,
-    created_at: '2026-10-01T00:00:00Z',
-    closed_at: closed,
-    comments: 0,
-    labels: [{ name: 'incident' }, { name: 'sev2' }],
-    ...more
-  })
+  // Opened on 2026-10-01, without a state reason or an author (as older issues are listed).
+  const issue = (number: number, closed: string, more: object = {}) =>
+    closedIssue(number, closed, { created_at: '2026-10-01T00:00:00Z', state_reason: undefined, user: undefined, ...more })
   beforeEach(() => {
     Object.assign(data, {
       workflows: [{ id: 7, name: 'Deploy', path: '.github/workflows/deploy.yml' }],
